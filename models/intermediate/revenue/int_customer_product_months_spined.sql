@@ -1,0 +1,90 @@
+-- Section 2, per product: unadjusted MRR per customer, product and month on a
+-- gap-free spine from the customer's first billed month of the product to the
+-- reporting month. By billing configuration:
+--   paid, free           the product's line amounts after coupons, less its refunds
+--   startup_plan         0 (the bills are paid by startup credits)
+--   enterprise_*         line amounts after coupons x (1 - the contract's discount), less refunds
+-- A month's per-product values need not add up to its total (tax and credits are
+-- not per product; enterprise totals come from the credit payments).
+
+with
+
+lines_attributed as (
+    select * from {{ ref('int_invoice_lines_attributed_to_months') }}
+),
+
+configurations as (
+    select * from {{ ref('int_billing_configurations_monthly') }}
+),
+
+months as (
+    select * from {{ ref('int_months') }}
+),
+
+product_months_billed as (
+    select
+        organization_id,
+        product_key,
+        month,
+        sum(usage_units) as usage_units,
+        sum(amount_after_coupons_usd) as amount_after_coupons_usd,
+        sum(refunded_usd) as refunded_usd
+    from lines_attributed
+    group by organization_id, product_key, month
+),
+
+customer_product_first_months as (
+    select
+        organization_id,
+        product_key,
+        min(month) as first_month
+    from product_months_billed
+    group by organization_id, product_key
+),
+
+spine as (
+    select
+        customer_product_first_months.organization_id,
+        customer_product_first_months.product_key,
+        months.month,
+        months.is_newest_month
+    from customer_product_first_months
+    inner join months
+        on months.month >= customer_product_first_months.first_month
+),
+
+priced as (
+    select
+        spine.organization_id,
+        spine.product_key,
+        spine.month,
+        spine.is_newest_month,
+        configurations.billing_configuration,
+        coalesce(product_months_billed.usage_units, 0) as usage_units,
+        cast(coalesce(product_months_billed.amount_after_coupons_usd, 0) as decimal(18, 2)) as amount_after_coupons_usd,
+        cast(
+            case
+                when configurations.billing_configuration = 'startup_plan' then 0
+                else greatest(
+                    0,
+                    cast(
+                        coalesce(product_months_billed.amount_after_coupons_usd, 0)
+                        * (1 - configurations.contract_discount) as decimal(18, 2)
+                    )
+                    - coalesce(product_months_billed.refunded_usd, 0)
+                )
+            end as decimal(18, 2)
+        ) as mrr_usd
+    from spine
+    inner join configurations
+        on
+            spine.organization_id = configurations.organization_id
+            and spine.month = configurations.month
+    left join product_months_billed
+        on
+            spine.organization_id = product_months_billed.organization_id
+            and spine.product_key = product_months_billed.product_key
+            and spine.month = product_months_billed.month
+)
+
+select * from priced

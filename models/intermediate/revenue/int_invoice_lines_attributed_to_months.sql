@@ -1,0 +1,80 @@
+-- Section 2, per product: each product line of a recognised usage invoice counts in
+-- the month its billing period starts, at its amount after coupons, less the refunds
+-- issued against that invoice for that product ("refunds reduce the product they
+-- were issued for"). Billing configurations then decide what of it is MRR.
+
+with
+
+invoices as (
+    select * from {{ ref('stg_billing__invoices') }}
+),
+
+invoice_line_items as (
+    select * from {{ ref('stg_billing__invoice_line_items') }}
+),
+
+refunds as (
+    select * from {{ ref('stg_billing__refunds') }}
+),
+
+billing_customers as (
+    select * from {{ ref('stg_billing__billing_customers') }}
+),
+
+organizations_consolidated as (
+    select * from {{ ref('int_organizations_consolidated') }}
+),
+
+recognised_usage_invoices as (
+    select * from invoices
+    where
+        invoice_status in ({{ quoted_list(var('recognised_invoice_statuses')) }})
+        and invoice_type = 'usage'
+),
+
+refunds_per_invoice_product as (
+    select
+        invoice_id,
+        product_key,
+        sum(amount_usd) as refunded_usd
+    from refunds
+    group by invoice_id, product_key
+),
+
+lines_per_invoice_product as (
+    select
+        invoice_id,
+        product_key,
+        sum(usage_units) as usage_units,
+        sum(amount_usd) as amount_usd,
+        sum(amount_usd - discount_usd) as amount_after_coupons_usd
+    from invoice_line_items
+    group by invoice_id, product_key
+),
+
+attributed as (
+    select
+        recognised_usage_invoices.invoice_id,
+        recognised_usage_invoices.billing_customer_id,
+        billing_customers.organization_id as source_organization_id,
+        organizations_consolidated.consolidated_organization_id as organization_id,
+        lines_per_invoice_product.product_key,
+        cast({{ dbt.date_trunc('month', 'recognised_usage_invoices.period_start_date') }} as date) as month,
+        lines_per_invoice_product.usage_units,
+        lines_per_invoice_product.amount_usd,
+        lines_per_invoice_product.amount_after_coupons_usd,
+        coalesce(refunds_per_invoice_product.refunded_usd, 0) as refunded_usd
+    from recognised_usage_invoices
+    inner join lines_per_invoice_product
+        on recognised_usage_invoices.invoice_id = lines_per_invoice_product.invoice_id
+    inner join billing_customers
+        on recognised_usage_invoices.billing_customer_id = billing_customers.billing_customer_id
+    inner join organizations_consolidated
+        on billing_customers.organization_id = organizations_consolidated.organization_id
+    left join refunds_per_invoice_product
+        on
+            lines_per_invoice_product.invoice_id = refunds_per_invoice_product.invoice_id
+            and lines_per_invoice_product.product_key = refunds_per_invoice_product.product_key
+)
+
+select * from attributed

@@ -1,0 +1,107 @@
+-- Section 2: what each recognised invoice contributes to a customer's MRR, by month.
+-- A usage invoice counts in the month its billing period starts; a credit purchase
+-- is spread evenly over the months of the period it pays for (cent remainders go to
+-- the first months, so the months add up to the invoice exactly). Void and draft
+-- invoices never count, nor do invoices of type `other`. Tax counts when
+-- var include_tax_in_mrr is true. Refunds against an invoice reduce it.
+
+with
+
+invoices as (
+    select * from {{ ref('stg_billing__invoices') }}
+),
+
+refunds as (
+    select * from {{ ref('stg_billing__refunds') }}
+),
+
+billing_customers as (
+    select * from {{ ref('stg_billing__billing_customers') }}
+),
+
+organizations_consolidated as (
+    select * from {{ ref('int_organizations_consolidated') }}
+),
+
+recognised_invoices as (
+    select * from invoices
+    where
+        invoice_status in ({{ quoted_list(var('recognised_invoice_statuses')) }})
+        and invoice_type in ('usage', 'credit_purchase')
+),
+
+refunds_per_invoice as (
+    select
+        invoice_id,
+        sum(amount_usd) as refunded_usd
+    from refunds
+    group by invoice_id
+),
+
+invoice_amounts as (
+    select
+        recognised_invoices.invoice_id,
+        recognised_invoices.billing_customer_id,
+        billing_customers.organization_id as source_organization_id,
+        organizations_consolidated.consolidated_organization_id as organization_id,
+        recognised_invoices.invoice_type,
+        cast({{ dbt.date_trunc('month', 'recognised_invoices.period_start_date') }} as date) as first_month,
+        case
+            when recognised_invoices.invoice_type = 'credit_purchase'
+                then greatest(1, {{ months_between(
+                    'recognised_invoices.period_start_date',
+                    dbt.dateadd('day', 1, 'recognised_invoices.period_end_date')
+                ) }})
+            else 1
+        end as months_covered,
+        recognised_invoices.total_usd
+        {%- if not var('include_tax_in_mrr') %} - recognised_invoices.tax_usd{% endif %}
+        - coalesce(refunds_per_invoice.refunded_usd, 0) as recognised_usd,
+        coalesce(refunds_per_invoice.refunded_usd, 0) as refunded_usd
+    from recognised_invoices
+    inner join billing_customers
+        on recognised_invoices.billing_customer_id = billing_customers.billing_customer_id
+    inner join organizations_consolidated
+        on billing_customers.organization_id = organizations_consolidated.organization_id
+    left join refunds_per_invoice
+        on recognised_invoices.invoice_id = refunds_per_invoice.invoice_id
+),
+
+in_cents as (
+    select
+        *,
+        cast(recognised_usd * 100 as bigint) as recognised_cents,
+        cast(floor(cast(recognised_usd * 100 as bigint) / months_covered) as bigint) as cents_per_month
+    from invoice_amounts
+),
+
+integers as (
+    select n from {{ integers(3) }} as integers
+),
+
+spread_over_months as (
+    select
+        in_cents.invoice_id,
+        in_cents.billing_customer_id,
+        in_cents.source_organization_id,
+        in_cents.organization_id,
+        in_cents.invoice_type,
+        in_cents.months_covered,
+        integers.n as month_index,
+        cast({{ dbt.dateadd('month', 'integers.n', 'in_cents.first_month') }} as date) as month,
+        cast(
+            (
+                in_cents.cents_per_month
+                + case
+                    when integers.n < in_cents.recognised_cents - in_cents.cents_per_month * in_cents.months_covered
+                        then 1
+                    else 0
+                end
+            ) / 100.0 as decimal(18, 2)
+        ) as mrr_usd
+    from in_cents
+    inner join integers
+        on integers.n < in_cents.months_covered
+)
+
+select * from spread_over_months

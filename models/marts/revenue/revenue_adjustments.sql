@@ -1,0 +1,160 @@
+{%- set string_type = dbt.type_string() -%}
+
+with
+
+customer_months_adjusted as (
+    select * from {{ ref('int_mrr_adjusted_monthly') }}
+),
+
+product_months_adjusted as (
+    select * from {{ ref('int_product_mrr_adjusted_monthly') }}
+),
+
+customer_changes as (
+    select
+        organization_id,
+        month,
+        cast(null as {{ string_type }}) as product_key,
+        'consolidation' as adjustment_type,
+        1 as adjustment_order,
+        own_mrr_usd as mrr_before_usd,
+        mrr_usd as mrr_after_usd,
+        concat('rolled up: ', rolled_up_organization_ids) as rule_inputs
+    from customer_months_adjusted
+    where mrr_usd <> own_mrr_usd
+
+    union all
+
+    select
+        organization_id,
+        month,
+        cast(null as {{ string_type }}) as product_key,
+        'trial' as adjustment_type,
+        2 as adjustment_order,
+        mrr_usd as mrr_before_usd,
+        mrr_after_trials_usd as mrr_after_usd,
+        'flagged as a trial in the CRM' as rule_inputs
+    from customer_months_adjusted
+    where is_trial_month and mrr_after_trials_usd <> mrr_usd
+
+    union all
+
+    select
+        organization_id,
+        month,
+        cast(null as {{ string_type }}) as product_key,
+        'one_time_credit' as adjustment_type,
+        3 as adjustment_order,
+        mrr_after_trials_usd as mrr_before_usd,
+        mrr_after_one_time_credits_usd as mrr_after_usd,
+        concat(
+            'qualifying credits and refunds ', cast(qualifying_credit_usd as {{ string_type }}),
+            '; prior month ', cast(credit_prior_month_mrr_usd as {{ string_type }}),
+            '; month before ', cast(credit_second_prior_month_mrr_usd as {{ string_type }}),
+            '; next month ', cast(credit_next_month_mrr_usd as {{ string_type }})
+        ) as rule_inputs
+    from customer_months_adjusted
+    where is_one_time_credit_month and mrr_after_one_time_credits_usd <> mrr_after_trials_usd
+
+    union all
+
+    select
+        organization_id,
+        month,
+        cast(null as {{ string_type }}) as product_key,
+        'spike' as adjustment_type,
+        4 as adjustment_order,
+        mrr_after_one_time_credits_usd as mrr_before_usd,
+        mrr_after_spikes_usd as mrr_after_usd,
+        concat(
+            'prior month ', cast(spike_prior_month_mrr_usd as {{ string_type }}),
+            '; month before ', cast(spike_second_prior_month_mrr_usd as {{ string_type }}),
+            '; next month ', cast(spike_next_month_mrr_usd as {{ string_type }})
+        ) as rule_inputs
+    from customer_months_adjusted
+    where is_spike_month and mrr_after_spikes_usd <> mrr_after_one_time_credits_usd
+
+    union all
+
+    select
+        organization_id,
+        month,
+        cast(null as {{ string_type }}) as product_key,
+        'annual_plan' as adjustment_type,
+        5 as adjustment_order,
+        mrr_after_spikes_usd as mrr_before_usd,
+        adjusted_mrr_usd as mrr_after_usd,
+        concat('contract ', contract_id, '; discount ', cast(contract_discount as {{ string_type }})) as rule_inputs
+    from customer_months_adjusted
+    where is_discounted_contract_month and adjusted_mrr_usd <> mrr_after_spikes_usd
+),
+
+product_steps as (
+    select
+        organization_id,
+        month,
+        product_key,
+        'trial' as adjustment_type,
+        2 as adjustment_order,
+        mrr_usd as mrr_before_usd,
+        mrr_after_trials_usd as mrr_after_usd
+    from product_months_adjusted
+
+    union all
+
+    select
+        organization_id,
+        month,
+        product_key,
+        'one_time_credit' as adjustment_type,
+        3 as adjustment_order,
+        mrr_after_trials_usd as mrr_before_usd,
+        mrr_after_one_time_credits_usd as mrr_after_usd
+    from product_months_adjusted
+
+    union all
+
+    select
+        organization_id,
+        month,
+        product_key,
+        'spike' as adjustment_type,
+        4 as adjustment_order,
+        mrr_after_one_time_credits_usd as mrr_before_usd,
+        mrr_after_spikes_usd as mrr_after_usd
+    from product_months_adjusted
+
+    union all
+
+    select
+        organization_id,
+        month,
+        product_key,
+        'annual_plan' as adjustment_type,
+        5 as adjustment_order,
+        mrr_after_spikes_usd as mrr_before_usd,
+        adjusted_mrr_usd as mrr_after_usd
+    from product_months_adjusted
+),
+
+product_changes as (
+    select
+        organization_id,
+        month,
+        product_key,
+        adjustment_type,
+        adjustment_order,
+        mrr_before_usd,
+        mrr_after_usd,
+        'the customer total''s adjustment, applied to the product' as rule_inputs
+    from product_steps
+    where mrr_before_usd <> mrr_after_usd
+),
+
+all_changes as (
+    select * from customer_changes
+    union all
+    select * from product_changes
+)
+
+select * from all_changes

@@ -1,0 +1,19 @@
+with
+
+source as (
+    select * from {{ source('billing', 'credits') }}
+),
+
+renamed as (
+    select
+        credit_id,
+        billing_customer_id,
+        cast(amount_usd as decimal(18, 2)) as amount_usd,
+        reason,
+        cast(applies_to_month as date) as applies_to_month,
+        cast(created_at as timestamp) as created_at,
+        note
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,28 @@
+with
+
+source as (
+    select * from {{ source('billing', 'invoices') }}
+),
+
+renamed as (
+    select
+        invoice_id,
+        billing_customer_id,
+        invoice_type,
+        status as invoice_status,
+        cast(period_start as date) as period_start_date,
+        cast(period_end as date) as period_end_date,
+        currency,
+        cast(subtotal_usd as decimal(18, 2)) as subtotal_usd,
+        cast(discount_usd as decimal(18, 2)) as discount_usd,
+        cast(credit_applied_usd as decimal(18, 2)) as credit_applied_usd,
+        cast(tax_usd as decimal(18, 2)) as tax_usd,
+        cast(total_usd as decimal(18, 2)) as total_usd,
+        cast(amount_paid_usd as decimal(18, 2)) as amount_paid_usd,
+        cast(created_at as timestamp) as created_at,
+        cast(due_on as date) as due_date,
+        cast(paid_at as timestamp) as paid_at
+    from source
+)
+
+select * from renamed
