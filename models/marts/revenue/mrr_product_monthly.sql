@@ -9,9 +9,9 @@ published as (
         organization_id,
         product_key,
         month,
-        mrr_usd,
-        adjusted_mrr_usd,
-        usage_units
+        cast(mrr_usd as decimal(18, 2)) as mrr_usd,
+        cast(adjusted_mrr_usd as decimal(18, 2)) as adjusted_mrr_usd,
+        cast(usage_units as double) as usage_units
     from product_months_adjusted
 )
 

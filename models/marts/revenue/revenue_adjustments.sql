@@ -155,6 +155,20 @@ all_changes as (
     select * from customer_changes
     union all
     select * from product_changes
+),
+
+published as (
+    select
+        organization_id,
+        month,
+        cast(product_key as {{ string_type }}) as product_key,
+        adjustment_type,
+        cast(adjustment_order as integer) as adjustment_order,
+        cast(mrr_before_usd as decimal(18, 2)) as mrr_before_usd,
+        cast(mrr_after_usd as decimal(18, 2)) as mrr_after_usd,
+        cast(mrr_after_usd - mrr_before_usd as decimal(18, 2)) as mrr_change_usd,
+        rule_inputs
+    from all_changes
 )
 
-select * from all_changes
+select * from published

@@ -1,0 +1,83 @@
+-- Section 4: the lifecycle stage of every customer-month, on adjusted MRR, from the
+-- customer's first month with adjusted MRR > 0 (its NEW month) to the reporting month.
+--   NEW          the first month with MRR > 0
+--   REACTIVATED  MRR > 0, previous month 0 (so an earlier month > 0 and a gap at 0)
+--   FLAT         MRR > 0 and exactly equal to the previous month's (decimal equality)
+--   GROWING      MRR > previous month's > 0
+--   SHRINKING    0 < MRR < previous month's
+--   CHURNED      MRR = 0, previous month > 0
+--   (inactive)   MRR = 0, previous month 0: kept here with a null stage so the spine
+--                stays gap-free; customer_lifecycle_monthly leaves these rows out.
+-- Stages are computed on the full history; the analysis window only flags months.
+-- The input spine is gap-free per customer, so lag() is the previous calendar month.
+
+with
+
+customer_months_adjusted as (
+    select * from {{ ref('int_mrr_adjusted_monthly') }}
+),
+
+months as (
+    select * from {{ ref('int_months') }}
+),
+
+reporting_month as (
+    select max(month) as reporting_month
+    from months
+),
+
+with_previous_month as (
+    select
+        organization_id,
+        month,
+        adjusted_mrr_usd as mrr_usd,
+        coalesce(
+            lag(adjusted_mrr_usd, 1) over (partition by organization_id order by month),
+            cast(0 as decimal(18, 2))
+        ) as previous_mrr_usd,
+        min(case when adjusted_mrr_usd > 0 then month end) over (partition by organization_id) as first_paid_month
+    from customer_months_adjusted
+),
+
+from_first_paid_month as (
+    select * from with_previous_month
+    where month >= first_paid_month
+),
+
+staged as (
+    select
+        organization_id,
+        month,
+        first_paid_month,
+        cast(mrr_usd as decimal(18, 2)) as mrr_usd,
+        cast(previous_mrr_usd as decimal(18, 2)) as previous_mrr_usd,
+        case
+            when month = first_paid_month then 'NEW'
+            when mrr_usd > 0 and previous_mrr_usd = 0 then 'REACTIVATED'
+            when mrr_usd > 0 and mrr_usd = previous_mrr_usd then 'FLAT'
+            when mrr_usd > previous_mrr_usd and previous_mrr_usd > 0 then 'GROWING'
+            when mrr_usd > 0 and mrr_usd < previous_mrr_usd then 'SHRINKING'
+            when mrr_usd = 0 and previous_mrr_usd > 0 then 'CHURNED'
+        end as stage
+    from from_first_paid_month
+),
+
+flagged as (
+    select
+        staged.organization_id,
+        staged.month,
+        staged.first_paid_month,
+        staged.stage,
+        staged.mrr_usd,
+        staged.previous_mrr_usd,
+        cast(staged.mrr_usd - staged.previous_mrr_usd as decimal(18, 2)) as mrr_change_usd,
+        months.is_newest_month as is_provisional,
+        {{ months_between('staged.month', 'reporting_month.reporting_month') }}
+        < {{ var('analysis_window_months') }} as is_in_analysis_window
+    from staged
+    inner join months
+        on staged.month = months.month
+    cross join reporting_month
+)
+
+select * from flagged

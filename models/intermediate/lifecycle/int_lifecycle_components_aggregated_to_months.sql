@@ -1,0 +1,98 @@
+-- Section 4, components: the MRR bridge of every calendar month, from the customer
+-- lifecycle stages.
+--   new          = sum of MRR of NEW            reactivated = sum of MRR of REACTIVATED
+--   retained     = sum of MRR of FLAT + sum of previous MRR of GROWING and SHRINKING
+--   expansion    = sum of (MRR - previous) of GROWING (positive)
+--   contraction  = sum of (MRR - previous) of SHRINKING (negative)
+--   churned      = - sum of previous MRR of CHURNED (negative)
+--   baseline     = total MRR of the previous month (the sum of every row's previous MRR)
+--   rates        = component / baseline x 100; null when the baseline is 0 (never inf)
+-- So that MRR(m) - MRR(m - 1) = new + reactivated + expansion + contraction + churned
+-- and MRR(m) = new + reactivated + retained + expansion + contraction, exactly.
+-- Every month of the calendar has a row; a month before any paying customer is all 0.
+
+with
+
+customer_lifecycle_stages as (
+    select * from {{ ref('int_customer_lifecycle_stages') }}
+),
+
+months as (
+    select * from {{ ref('int_months') }}
+),
+
+reporting_month as (
+    select max(month) as reporting_month
+    from months
+),
+
+stages_aggregated as (
+    select
+        month,
+        sum(previous_mrr_usd) as baseline_mrr_usd,
+        sum(case when stage = 'NEW' then mrr_usd else 0 end) as new_mrr_usd,
+        sum(case when stage = 'REACTIVATED' then mrr_usd else 0 end) as reactivated_mrr_usd,
+        sum(
+            case
+                when stage = 'FLAT' then mrr_usd
+                when stage in ('GROWING', 'SHRINKING') then previous_mrr_usd
+                else 0
+            end
+        ) as retained_mrr_usd,
+        sum(case when stage = 'GROWING' then mrr_usd - previous_mrr_usd else 0 end) as expansion_mrr_usd,
+        sum(case when stage = 'SHRINKING' then mrr_usd - previous_mrr_usd else 0 end) as contraction_mrr_usd,
+        -sum(case when stage = 'CHURNED' then previous_mrr_usd else 0 end) as churned_mrr_usd,
+        sum(mrr_usd) as total_mrr_usd,
+        count(case when stage = 'NEW' then 1 end) as new_customers,
+        count(case when stage = 'REACTIVATED' then 1 end) as reactivated_customers,
+        count(case when stage = 'FLAT' then 1 end) as flat_customers,
+        count(case when stage = 'GROWING' then 1 end) as growing_customers,
+        count(case when stage = 'SHRINKING' then 1 end) as shrinking_customers,
+        count(case when stage = 'CHURNED' then 1 end) as churned_customers,
+        count(case when mrr_usd > 0 then 1 end) as active_customers,
+        count(case when previous_mrr_usd > 0 then 1 end) as baseline_customers
+    from customer_lifecycle_stages
+    group by month
+),
+
+calendar_months_joined as (
+    select
+        months.month,
+        months.is_newest_month as is_provisional,
+        {{ months_between('months.month', 'reporting_month.reporting_month') }}
+        < {{ var('analysis_window_months') }} as is_in_analysis_window,
+        cast(coalesce(stages_aggregated.baseline_mrr_usd, 0) as decimal(18, 2)) as baseline_mrr_usd,
+        cast(coalesce(stages_aggregated.new_mrr_usd, 0) as decimal(18, 2)) as new_mrr_usd,
+        cast(coalesce(stages_aggregated.reactivated_mrr_usd, 0) as decimal(18, 2)) as reactivated_mrr_usd,
+        cast(coalesce(stages_aggregated.retained_mrr_usd, 0) as decimal(18, 2)) as retained_mrr_usd,
+        cast(coalesce(stages_aggregated.expansion_mrr_usd, 0) as decimal(18, 2)) as expansion_mrr_usd,
+        cast(coalesce(stages_aggregated.contraction_mrr_usd, 0) as decimal(18, 2)) as contraction_mrr_usd,
+        cast(coalesce(stages_aggregated.churned_mrr_usd, 0) as decimal(18, 2)) as churned_mrr_usd,
+        cast(coalesce(stages_aggregated.total_mrr_usd, 0) as decimal(18, 2)) as total_mrr_usd,
+        coalesce(stages_aggregated.new_customers, 0) as new_customers,
+        coalesce(stages_aggregated.reactivated_customers, 0) as reactivated_customers,
+        coalesce(stages_aggregated.flat_customers, 0) as flat_customers,
+        coalesce(stages_aggregated.growing_customers, 0) as growing_customers,
+        coalesce(stages_aggregated.shrinking_customers, 0) as shrinking_customers,
+        coalesce(stages_aggregated.churned_customers, 0) as churned_customers,
+        coalesce(stages_aggregated.active_customers, 0) as active_customers,
+        coalesce(stages_aggregated.baseline_customers, 0) as baseline_customers
+    from months
+    cross join reporting_month
+    left join stages_aggregated
+        on months.month = stages_aggregated.month
+),
+
+with_rates as (
+    select
+        *,
+        cast(total_mrr_usd - baseline_mrr_usd as decimal(18, 2)) as net_change_mrr_usd,
+        cast(new_mrr_usd as double) / nullif(cast(baseline_mrr_usd as double), 0) * 100 as new_rate_pct,
+        cast(reactivated_mrr_usd as double) / nullif(cast(baseline_mrr_usd as double), 0) * 100 as reactivated_rate_pct,
+        cast(expansion_mrr_usd as double) / nullif(cast(baseline_mrr_usd as double), 0) * 100 as expansion_rate_pct,
+        cast(contraction_mrr_usd as double) / nullif(cast(baseline_mrr_usd as double), 0) * 100 as contraction_rate_pct,
+        cast(churned_mrr_usd as double) / nullif(cast(baseline_mrr_usd as double), 0) * 100 as churn_rate_pct
+    from calendar_months_joined
+)
+
+select * from with_rates

@@ -1,0 +1,86 @@
+-- Section 4, per product: the lifecycle stage of every customer-product-month, on
+-- adjusted per-product MRR, from the customer's first month with MRR > 0 on the product
+-- to the reporting month. The stage ladder is int_customer_lifecycle_stages' one, per
+-- (customer, product); inactive months (0 after 0) keep a null stage.
+-- A cross-sell is a product's NEW month for a customer that already paid for another
+-- product in an earlier month: NEW for the product, not a new customer.
+-- The input spine is gap-free per customer and product, so lag() is the previous month.
+
+with
+
+product_months_adjusted as (
+    select * from {{ ref('int_product_mrr_adjusted_monthly') }}
+),
+
+months as (
+    select * from {{ ref('int_months') }}
+),
+
+reporting_month as (
+    select max(month) as reporting_month
+    from months
+),
+
+with_previous_month as (
+    select
+        organization_id,
+        product_key,
+        month,
+        adjusted_mrr_usd as mrr_usd,
+        coalesce(
+            lag(adjusted_mrr_usd, 1) over (partition by organization_id, product_key order by month),
+            cast(0 as decimal(18, 2))
+        ) as previous_mrr_usd,
+        min(case when adjusted_mrr_usd > 0 then month end)
+            over (partition by organization_id, product_key) as first_paid_month,
+        min(case when adjusted_mrr_usd > 0 then month end)
+            over (partition by organization_id) as customer_first_paid_month
+    from product_months_adjusted
+),
+
+from_first_paid_month as (
+    select * from with_previous_month
+    where month >= first_paid_month
+),
+
+staged as (
+    select
+        organization_id,
+        product_key,
+        month,
+        first_paid_month,
+        customer_first_paid_month,
+        cast(mrr_usd as decimal(18, 2)) as mrr_usd,
+        cast(previous_mrr_usd as decimal(18, 2)) as previous_mrr_usd,
+        case
+            when month = first_paid_month then 'NEW'
+            when mrr_usd > 0 and previous_mrr_usd = 0 then 'REACTIVATED'
+            when mrr_usd > 0 and mrr_usd = previous_mrr_usd then 'FLAT'
+            when mrr_usd > previous_mrr_usd and previous_mrr_usd > 0 then 'GROWING'
+            when mrr_usd > 0 and mrr_usd < previous_mrr_usd then 'SHRINKING'
+            when mrr_usd = 0 and previous_mrr_usd > 0 then 'CHURNED'
+        end as stage
+    from from_first_paid_month
+),
+
+flagged as (
+    select
+        staged.organization_id,
+        staged.product_key,
+        staged.month,
+        staged.first_paid_month,
+        staged.stage,
+        staged.mrr_usd,
+        staged.previous_mrr_usd,
+        cast(staged.mrr_usd - staged.previous_mrr_usd as decimal(18, 2)) as mrr_change_usd,
+        staged.stage = 'NEW' and staged.customer_first_paid_month < staged.month as is_cross_sell,
+        months.is_newest_month as is_provisional,
+        {{ months_between('staged.month', 'reporting_month.reporting_month') }}
+        < {{ var('analysis_window_months') }} as is_in_analysis_window
+    from staged
+    inner join months
+        on staged.month = months.month
+    cross join reporting_month
+)
+
+select * from flagged

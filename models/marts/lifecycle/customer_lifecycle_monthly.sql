@@ -1,0 +1,23 @@
+with
+
+customer_lifecycle_stages as (
+    select * from {{ ref('int_customer_lifecycle_stages') }}
+),
+
+published as (
+    select
+        organization_id,
+        month,
+        stage,
+        mrr_usd,
+        previous_mrr_usd,
+        mrr_change_usd,
+        first_paid_month,
+        is_provisional
+    from customer_lifecycle_stages
+    where
+        stage is not null
+        and is_in_analysis_window
+)
+
+select * from published

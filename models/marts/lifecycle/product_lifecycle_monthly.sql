@@ -1,0 +1,25 @@
+with
+
+product_lifecycle_stages as (
+    select * from {{ ref('int_product_lifecycle_stages') }}
+),
+
+published as (
+    select
+        organization_id,
+        product_key,
+        month,
+        stage,
+        mrr_usd,
+        previous_mrr_usd,
+        mrr_change_usd,
+        first_paid_month,
+        is_cross_sell,
+        is_provisional
+    from product_lifecycle_stages
+    where
+        stage is not null
+        and is_in_analysis_window
+)
+
+select * from published

@@ -1,0 +1,128 @@
+"""Safe publishing: the published DuckDB file is replaced only by a complete, tested build.
+
+The build happens in a private file beside the destination. Publishing copies the
+`marts` schema (and nothing else: no raw input, no personal data) into a new file
+written in a storage format DuckDB 1.4+ readers open, adds `meta.build_info`, and
+moves it onto the destination with one atomic `os.replace`. A reader that has the
+old file open keeps reading the old copy; new readers get the new one. Until the
+replace, the destination is never touched, so a failed or interrupted run leaves it
+byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from revops import __version__
+
+PUBLISHED_SCHEMA = "marts"
+# Readers bundled with dashboard tools are often DuckDB 1.x.
+STORAGE_VERSION = "v1.4.0"
+
+
+def input_fingerprint(data_dir: Path) -> str:
+    """A SHA-256 over the input files' names and bytes, in name order."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(data_dir).iterdir()):
+        if path.is_file() and path.suffix in (".csv", ".parquet"):
+            digest.update(path.name.encode())
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+    return digest.hexdigest()
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _descriptions(manifest_path: Path) -> dict[str, tuple[str, dict[str, str]]]:
+    """Table and column descriptions of the published models, from dbt's manifest."""
+    if not manifest_path.exists():
+        return {}
+    manifest = json.loads(manifest_path.read_text())
+    found = {}
+    for node in manifest.get("nodes", {}).values():
+        if node.get("resource_type") == "model" and node.get("schema") == PUBLISHED_SCHEMA:
+            columns = {name: column.get("description", "") for name, column in node.get("columns", {}).items()}
+            found[node["name"]] = (node.get("description", ""), columns)
+    return found
+
+
+def publish(build_db: Path, destination: Path, *, fingerprint: str, manifest_path: Path) -> dict[str, int]:
+    """Copy the published schema of `build_db` into a new file and move it onto `destination`.
+
+    Returns the row count of every published table.
+    """
+    destination = Path(destination).resolve()
+    staging_file = destination.with_name(f".{destination.name}.publishing-{os.getpid()}")
+    staging_file.unlink(missing_ok=True)
+    descriptions = _descriptions(manifest_path)
+    rows: dict[str, int] = {}
+    try:
+        with duckdb.connect() as connection:
+            connection.execute(f"attach {_quote(str(build_db))} as build (read_only)")
+            connection.execute("use build")
+            tables = [
+                name
+                for (name,) in connection.execute(
+                    "select table_name from information_schema.tables where table_catalog = 'build' "
+                    "and table_schema = ? and table_type = 'BASE TABLE' order by table_name",
+                    [PUBLISHED_SCHEMA],
+                ).fetchall()
+            ]
+            connection.execute(
+                f"attach {_quote(str(staging_file))} as published (storage_version '{STORAGE_VERSION}')"
+            )
+            connection.execute(f"create schema published.{PUBLISHED_SCHEMA}")
+            connection.execute("create schema published.meta")
+            for table in tables:
+                connection.execute(
+                    f"create table published.{PUBLISHED_SCHEMA}.{table} as "
+                    f"select * from build.{PUBLISHED_SCHEMA}.{table}"
+                )
+                rows[table] = connection.execute(
+                    f"select count(*) from published.{PUBLISHED_SCHEMA}.{table}"
+                ).fetchone()[0]
+                description, columns = descriptions.get(table, ("", {}))
+                if description:
+                    connection.execute(
+                        f"comment on table published.{PUBLISHED_SCHEMA}.{table} is {_quote(description.strip())}"
+                    )
+                for column, text in columns.items():
+                    if text:
+                        with contextlib.suppress(duckdb.Error):
+                            connection.execute(
+                                f"comment on column published.{PUBLISHED_SCHEMA}.{table}.{column} "
+                                f"is {_quote(text.strip())}"
+                            )
+            connection.execute(
+                "create table published.meta.build_info as select "
+                "cast(? as timestamp) as built_at, ? as input_fingerprint, ? as revops_version, "
+                "? as published_tables",
+                [
+                    datetime.now(UTC).replace(tzinfo=None),
+                    fingerprint,
+                    __version__,
+                    json.dumps(rows, sort_keys=True),
+                ],
+            )
+            connection.execute("detach published")
+        with staging_file.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(staging_file, destination)
+        directory = os.open(destination.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+    finally:
+        staging_file.unlink(missing_ok=True)
+    return rows
