@@ -91,8 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     except RevopsError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
-        print(f"revops {arguments.command} failed; nothing was published." if arguments.command == "run"
-              else f"revops {arguments.command} failed.", file=sys.stderr)
+        print(
+            f"revops {arguments.command} failed; nothing was published."
+            if arguments.command == "run"
+            else f"revops {arguments.command} failed.",
+            file=sys.stderr,
+        )
         return error.exit_code
     except KeyboardInterrupt:
         print(f"revops {arguments.command} was interrupted; nothing was published.", file=sys.stderr)

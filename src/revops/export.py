@@ -25,9 +25,11 @@ def export(db_path: Path, out_dir: Path, formats: tuple[str, ...] = ("parquet",)
     except duckdb.Error as error:
         raise RevopsError(f"{db_path} cannot be opened as a DuckDB database: {error}") from None
     with connection:
-        build = connection.execute(
-            "select built_at, input_fingerprint from meta.build_info"
-        ).fetchone() if _has_build_info(connection) else (None, None)
+        build = (
+            connection.execute("select built_at, input_fingerprint from meta.build_info").fetchone()
+            if _has_build_info(connection)
+            else (None, None)
+        )
         tables = [
             name
             for (name,) in connection.execute(

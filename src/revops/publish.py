@@ -78,9 +78,7 @@ def publish(build_db: Path, destination: Path, *, fingerprint: str, manifest_pat
                     [PUBLISHED_SCHEMA],
                 ).fetchall()
             ]
-            connection.execute(
-                f"attach {_quote(str(staging_file))} as published (storage_version '{STORAGE_VERSION}')"
-            )
+            connection.execute(f"attach {_quote(str(staging_file))} as published (storage_version '{STORAGE_VERSION}')")
             connection.execute(f"create schema published.{PUBLISHED_SCHEMA}")
             connection.execute("create schema published.meta")
             for table in tables:

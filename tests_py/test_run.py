@@ -1,0 +1,269 @@
+"""The runner end to end: good data publishes; bad input fails clearly and publishes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from revops import DEMO_DATA_DIR, contract
+from revops.cli import main
+
+PUBLISHED_TABLES = {
+    "mrr_monthly",
+    "mrr_product_monthly",
+    "revenue_adjustments",
+}
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Path:
+    """One real run of the installed `revops` program on the demo data."""
+    db = tmp_path_factory.mktemp("published") / "revops.duckdb"
+    completed = subprocess.run(
+        [str(Path(sys.executable).with_name("revops")), "run", "--data-dir", str(DEMO_DATA_DIR), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert completed.returncode == 0, completed.stderr[-4000:]
+    assert "Published" in completed.stdout
+    return db
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    """A private copy of the demo input to corrupt."""
+    copy = tmp_path / "input"
+    shutil.copytree(DEMO_DATA_DIR, copy)
+    return copy
+
+
+@pytest.fixture
+def previous(published, tmp_path) -> Path:
+    """A published file that a failed run must leave byte-for-byte as it was."""
+    db = tmp_path / "published.duckdb"
+    shutil.copyfile(published, db)
+    return db
+
+
+def test_good_data_publishes_the_contract_tables(published):
+    with duckdb.connect(str(published), read_only=True) as connection:
+        tables = {
+            name
+            for (name,) in connection.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
+        assert tables >= PUBLISHED_TABLES
+        for table in tables:
+            assert connection.execute(f"select count(*) from marts.{table}").fetchone()[0] > 0, table
+        schemas = {name for (name,) in connection.execute("select schema_name from duckdb_schemas()").fetchall()}
+        assert "raw" not in schemas and "staging" not in schemas
+        (fingerprint,) = connection.execute("select input_fingerprint from meta.build_info").fetchone()
+        assert len(fingerprint) == 64
+
+
+def test_no_personal_data_is_published(published):
+    personal = {column.name for table in contract.tables().values() for column in table.columns if column.personal_data}
+    assert personal == {"email", "name"}
+    with duckdb.connect(str(published), read_only=True) as connection:
+        columns = {
+            name
+            for (name,) in connection.execute(
+                "select column_name from information_schema.columns where table_catalog = current_database()"
+            ).fetchall()
+        }
+        assert not columns & personal
+        emails = connection.execute(
+            "select count(*) from marts.mrr_monthly where organization_id like '%@%'"
+        ).fetchone()[0]
+        assert emails == 0
+
+
+def _run(capsys, data_dir: Path, db: Path) -> tuple[int, str]:
+    code = main(["run", "--data-dir", str(data_dir), "--db", str(db)])
+    return code, capsys.readouterr().err
+
+
+def _rewrite(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, count))
+
+
+def _first_data_line(path: Path) -> str:
+    return path.read_text().splitlines()[1]
+
+
+def _set_field(path: Path, column: str, value: str, line: int = 1) -> str:
+    """Set one field of data line `line` (1 = first row after the header); returns the old value."""
+    lines = path.read_text().splitlines()
+    header = lines[0].split(",")
+    fields = lines[line].split(",")
+    old = fields[header.index(column)]
+    fields[header.index(column)] = value
+    lines[line] = ",".join(fields)
+    path.write_text("\n".join(lines) + "\n")
+    return old
+
+
+def corrupt_duplicate_key(data_dir: Path) -> tuple[str, str]:
+    invoices = data_dir / "invoices.csv"
+    with invoices.open("a") as handle:
+        handle.write(_first_data_line(invoices) + "\n")
+    return "invoices.csv", "invoice_id"
+
+
+def corrupt_unknown_product(data_dir: Path) -> tuple[str, str]:
+    _set_field(data_dir / "invoice_line_items.csv", "product_key", "sesion_replay")
+    return "invoice_line_items.csv", "product_key"
+
+
+def corrupt_negative_amount(data_dir: Path) -> tuple[str, str]:
+    _set_field(data_dir / "invoice_line_items.csv", "amount_usd", "-12.50")
+    return "invoice_line_items.csv", "amount_usd"
+
+
+def corrupt_wrong_currency(data_dir: Path) -> tuple[str, str]:
+    _set_field(data_dir / "invoices.csv", "currency", "eur")
+    return "invoices.csv", "currency"
+
+
+def corrupt_period_end_before_start(data_dir: Path) -> tuple[str, str]:
+    _set_field(data_dir / "invoices.csv", "period_end", "2000-01-01")
+    return "invoices.csv", "period_end"
+
+
+def corrupt_orphan_line_item(data_dir: Path) -> tuple[str, str]:
+    _set_field(data_dir / "invoice_line_items.csv", "invoice_id", "inv_does_not_exist")
+    return "invoice_line_items.csv", "invoice_id"
+
+
+def corrupt_missing_column(data_dir: Path) -> tuple[str, str]:
+    path = data_dir / "invoice_line_items.csv"
+    lines = path.read_text().splitlines()
+    index = lines[0].split(",").index("amount_usd")
+    path.write_text(
+        "\n".join(",".join(f for i, f in enumerate(line.split(",")) if i != index) for line in lines) + "\n"
+    )
+    return "invoice_line_items", "amount_usd"
+
+
+def corrupt_missing_file(data_dir: Path) -> tuple[str, str]:
+    (data_dir / "invoices.csv").unlink()
+    return "invoices", "required"
+
+
+def corrupt_unparseable_date(data_dir: Path) -> tuple[str, str]:
+    _set_field(data_dir / "invoices.csv", "period_start", "2025-13-45")
+    return "invoices.csv", "period_start"
+
+
+BAD_INPUTS = [
+    corrupt_duplicate_key,
+    corrupt_unknown_product,
+    corrupt_negative_amount,
+    corrupt_wrong_currency,
+    corrupt_period_end_before_start,
+    corrupt_orphan_line_item,
+    corrupt_missing_column,
+    corrupt_missing_file,
+    corrupt_unparseable_date,
+]
+
+
+@pytest.mark.parametrize("corrupt", BAD_INPUTS, ids=lambda corrupt: corrupt.__name__.removeprefix("corrupt_"))
+def test_bad_input_fails_clearly_and_publishes_nothing(corrupt, data_dir, previous, capsys):
+    before = digest(previous)
+    file_name, column = corrupt(data_dir)
+
+    code, stderr = _run(capsys, data_dir, previous)
+
+    assert code == 2
+    assert "Traceback" not in stderr
+    problems = [line for line in stderr.splitlines() if line.startswith("error: ")]
+    assert problems, stderr
+    assert any(file_name in line and column in line for line in problems), stderr
+    assert "nothing was published" in stderr
+    assert digest(previous) == before
+    assert not list(previous.parent.glob(".published.duckdb*"))
+
+
+def test_an_interrupted_build_leaves_the_published_file_unchanged(data_dir, previous, capsys, monkeypatch):
+    before = digest(previous)
+
+    def interrupted_build(args, *, data_dir, db_path, **kwargs):
+        Path(db_path).write_bytes(b"half-written build")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("revops.pipeline.invoke", interrupted_build)
+    code, stderr = _run(capsys, data_dir, previous)
+
+    assert code == 130
+    assert "interrupted" in stderr and "nothing was published" in stderr
+    assert digest(previous) == before
+    assert not list(previous.parent.glob(".published.duckdb*"))
+
+
+def test_a_failing_dbt_test_publishes_nothing(data_dir, previous, capsys, monkeypatch):
+    """With validation bypassed, a duplicate invoice reaches dbt: its unique test fails and nothing is published."""
+    before = digest(previous)
+    corrupt_duplicate_key(data_dir)
+    monkeypatch.setattr("revops.validate.validate", lambda data_dir, progress=None: {})
+
+    code, stderr = _run(capsys, data_dir, previous)
+
+    assert code == 1
+    assert "Traceback" not in stderr
+    assert "unique_stg_billing__invoices_invoice_id" in stderr
+    assert digest(previous) == before
+    assert not list(previous.parent.glob(".published.duckdb*"))
+
+
+def test_a_reader_holding_the_file_open_is_not_broken_by_a_run(published, tmp_path, capsys):
+    db = tmp_path / "shared.duckdb"
+    shutil.copyfile(published, db)
+    reader = duckdb.connect(str(db), read_only=True)
+    try:
+        (rows_before,) = reader.execute("select count(*) from marts.mrr_monthly").fetchone()
+        code, stderr = _run(capsys, DEMO_DATA_DIR, db)
+        assert code == 0, stderr
+        (rows_during,) = reader.execute("select count(*) from marts.mrr_monthly").fetchone()
+        assert rows_during == rows_before
+    finally:
+        reader.close()
+    with duckdb.connect(str(db), read_only=True) as fresh:
+        assert fresh.execute("select count(*) from marts.mrr_monthly").fetchone()[0] == rows_before
+
+
+def test_export_writes_every_table_with_a_manifest(published, tmp_path, capsys):
+    out = tmp_path / "exports"
+    assert main(["export", "--db", str(published), "--out", str(out), "--format", "all"]) == 0
+    import json
+
+    manifest = json.loads((out / "manifest.json").read_text())
+    names = {entry["table"] for entry in manifest["tables"]}
+    assert names >= PUBLISHED_TABLES
+    with duckdb.connect() as connection:
+        for entry in manifest["tables"]:
+            parquet = out / entry["files"]["parquet"]
+            csv = out / entry["files"]["csv"]
+            assert connection.execute(f"select count(*) from '{parquet}'").fetchone()[0] == entry["rows"]
+            assert connection.execute(f"select count(*) from read_csv('{csv}')").fetchone()[0] == entry["rows"]
+    assert len(manifest["input_fingerprint"]) == 64
+
+
+def test_export_of_a_missing_database_is_a_clear_error(tmp_path, capsys):
+    code = main(["export", "--db", str(tmp_path / "nope.duckdb"), "--out", str(tmp_path / "out")])
+    assert code == 1
+    assert "run `revops run` first" in capsys.readouterr().err
