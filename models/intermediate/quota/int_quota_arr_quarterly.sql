@@ -78,8 +78,8 @@ quarter_amounts as (
     left join invoice_amounts
         on
             customer_quarters.organization_id = invoice_amounts.organization_id
-            and invoice_amounts.month >= customer_quarters.quarter_start_month
-            and invoice_amounts.month <= customer_quarters.last_counted_month
+            and customer_quarters.quarter_start_month <= invoice_amounts.month
+            and customer_quarters.last_counted_month >= invoice_amounts.month
     group by customer_quarters.organization_id, customer_quarters.quarter
 ),
 
@@ -91,8 +91,8 @@ contract_quarters as (
     inner join contract_run_rates
         on
             customer_quarters.organization_id = contract_run_rates.organization_id
-            and contract_run_rates.month >= customer_quarters.quarter_start_month
-            and contract_run_rates.month <= customer_quarters.last_counted_month
+            and customer_quarters.quarter_start_month <= contract_run_rates.month
+            and customer_quarters.last_counted_month >= contract_run_rates.month
 ),
 
 last_invoiced_months as (
@@ -104,7 +104,7 @@ last_invoiced_months as (
     inner join invoiced_months
         on
             customer_quarters.organization_id = invoiced_months.organization_id
-            and invoiced_months.month <= customer_quarters.last_counted_month
+            and customer_quarters.last_counted_month >= invoiced_months.month
     group by customer_quarters.organization_id, customer_quarters.quarter
 ),
 

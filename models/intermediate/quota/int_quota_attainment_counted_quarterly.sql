@@ -54,6 +54,7 @@ joined as (
         books.quarter,
         books.quarter_start_month,
         quarters.is_quarter_in_progress,
+        quarters.is_first_reported_quarter,
         books.assigned_date,
         books.previous_owner_id,
         books.has_previous_owner,
@@ -92,7 +93,8 @@ with_grace as (
             not has_previous_owner
             and is_churned
             and churn_date >= cast({{ dbt.date_trunc('month', 'assigned_date') }} as date)
-            and churn_date <= cast({{ dbt.dateadd('month', var('quota_grace_period_months'), 'assigned_date') }} as date),
+            and churn_date
+            <= cast({{ dbt.dateadd('month', var('quota_grace_period_months'), 'assigned_date') }} as date),
             false
         ) as in_grace_period
     from joined

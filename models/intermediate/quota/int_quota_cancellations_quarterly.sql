@@ -86,8 +86,8 @@ usage_after_cancellation as (
     inner join invoice_amounts
         on
             cancelled_without_active_subscription.organization_id = invoice_amounts.organization_id
-            and invoice_amounts.month > cancelled_without_active_subscription.canceled_date
-            and invoice_amounts.month <= cancelled_without_active_subscription.last_counted_month
+            and cancelled_without_active_subscription.canceled_date < invoice_amounts.month
+            and cancelled_without_active_subscription.last_counted_month >= invoice_amounts.month
             and invoice_amounts.invoiced_usage_usd > 0
 ),
 

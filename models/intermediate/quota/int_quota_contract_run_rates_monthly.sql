@@ -23,15 +23,17 @@ contract_months as (
         organizations_consolidated.consolidated_organization_id as organization_id,
         contracts.contract_id,
         contracts.start_date,
-        cast({{ dbt.dateadd('month', 'integers.n', dbt.date_trunc('month', 'contracts.start_date')) }} as date) as month,
+        cast(
+            {{ dbt.dateadd('month', 'integers.n', dbt.date_trunc('month', 'contracts.start_date')) }} as date
+        ) as month,
         contracts.price_usd,
         contracts.term_months,
-        cast(contracts.price_usd / contracts.term_months as decimal(18, 2)) as run_rate_usd
+        cast(contracts.price_usd / nullif(contracts.term_months, 0) as decimal(18, 2)) as run_rate_usd
     from contracts
     inner join organizations_consolidated
         on contracts.organization_id = organizations_consolidated.organization_id
     inner join integers
-        on integers.n < contracts.term_months
+        on contracts.term_months > integers.n
 ),
 
 contract_months_ranked as (

@@ -68,9 +68,8 @@ beyond_run_rate as (
         contract_run_rates.contract_id,
         contract_run_rates.run_rate_usd as contract_run_rate_usd,
         case
-            when contract_run_rates.contract_id is null then account_months.invoiced_usage_usd
-            when account_months.invoiced_usage_usd > contract_run_rates.run_rate_usd
-                then account_months.invoiced_usage_usd - contract_run_rates.run_rate_usd
+            when account_months.invoiced_usage_usd > coalesce(contract_run_rates.run_rate_usd, 0)
+                then account_months.invoiced_usage_usd - coalesce(contract_run_rates.run_rate_usd, 0)
             else cast(0 as decimal(18, 2))
         end as counted_usage_usd
     from account_months

@@ -1,13 +1,26 @@
 -- Section 7: the calendar quarters quota is reported for, from the quarter of the
--- first billed month to the quarter of the reporting month (var as_of_month, or else
--- the newest month with a usage invoice). The reporting month's quarter is in
--- progress unless the reporting month is its last month: it stays in, flagged, and
--- its months so far stand in for the quarter (`last_counted_month`, `counted_months`).
+-- first month with a recognised usage invoice (quota is measured on invoiced usage;
+-- credit purchases may start earlier) to the quarter of the reporting month (var
+-- as_of_month, or else the newest month with a usage invoice). The reporting month's
+-- quarter is in progress unless the reporting month is its last month: it stays in,
+-- flagged, and its months so far stand in for the quarter (`last_counted_month`,
+-- `counted_months`).
+-- The first quarter has no quarter before it in the data, so its attainment is its whole
+-- quota ARR: it is flagged too.
 
 with
 
 months as (
     select * from {{ ref('int_months') }}
+),
+
+invoice_lines_attributed as (
+    select * from {{ ref('int_invoice_lines_attributed_to_months') }}
+),
+
+first_usage_month as (
+    select min(month) as first_usage_month
+    from invoice_lines_attributed
 ),
 
 reporting_month as (
@@ -18,8 +31,10 @@ reporting_month as (
 
 quarter_starts as (
     select distinct
-        cast({{ dbt.date_trunc('quarter', 'month') }} as date) as quarter_start_month
+        cast({{ dbt.date_trunc('quarter', 'months.month') }} as date) as quarter_start_month
     from months
+    inner join first_usage_month
+        on months.month >= first_usage_month.first_usage_month
 ),
 
 quarters as (
@@ -27,7 +42,9 @@ quarters as (
         {{ quarter_name('quarter_starts.quarter_start_month') }} as quarter,
         quarter_starts.quarter_start_month,
         cast({{ dbt.dateadd('month', 2, 'quarter_starts.quarter_start_month') }} as date) as quarter_end_month,
-        cast({{ dbt.dateadd('month', 3, 'quarter_starts.quarter_start_month') }} as date) as next_quarter_start_month,
+        cast(
+            {{ dbt.dateadd('month', 3, 'quarter_starts.quarter_start_month') }} as date
+        ) as next_quarter_start_month,
         reporting_month.reporting_month
     from quarter_starts
     cross join reporting_month
@@ -43,14 +60,18 @@ flagged as (
             when reporting_month < quarter_end_month then reporting_month
             else quarter_end_month
         end as last_counted_month,
-        reporting_month < quarter_end_month as is_quarter_in_progress
+        reporting_month < quarter_end_month as is_quarter_in_progress,
+        quarter_start_month = min(quarter_start_month) over () as is_first_reported_quarter
     from quarters
 ),
 
 counted as (
     select
         *,
-        {{ months_between('quarter_start_month', 'last_counted_month') }} + 1 as counted_months
+        -- both months are in the same calendar year
+        cast(
+            extract(month from last_counted_month) - extract(month from quarter_start_month) + 1 as integer
+        ) as counted_months
     from flagged
 )
 

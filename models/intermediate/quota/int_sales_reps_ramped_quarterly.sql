@@ -46,7 +46,9 @@ classified as (
         *,
         case
             when role_start_date > quarter_start_month then 'joined_mid_quarter'
-            when quarter_start_month < cast({{ dbt.dateadd('month', var('quota_ramp_months'), 'role_start_date') }} as date)
+            when
+                quarter_start_month
+                < cast({{ dbt.dateadd('month', var('quota_ramp_months'), 'role_start_date') }} as date)
                 then 'ramping'
             else 'ramped'
         end as ramp_status

@@ -47,9 +47,15 @@ reported_quotas as (
 ),
 
 owner_quarters as (
-    select owner_id, quarter from book_totals
+    select
+        owner_id,
+        quarter
+    from book_totals
     union
-    select owner_id, quarter from reported_quotas
+    select
+        owner_id,
+        quarter
+    from reported_quotas
 ),
 
 joined as (
@@ -58,6 +64,7 @@ joined as (
         owner_quarters.quarter,
         quarters.quarter_start_month,
         quarters.is_quarter_in_progress,
+        quarters.is_first_reported_quarter,
         reps_ramped.team,
         coalesce(reps_ramped.is_team_lead, false) as is_team_lead,
         reps_ramped.ote_usd,

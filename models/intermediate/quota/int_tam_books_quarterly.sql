@@ -54,7 +54,7 @@ earlier_stints_of_other_owners as (
         on
             book_stints.organization_id = stints.organization_id
             and book_stints.owner_id <> stints.owner_id
-            and stints.start_date < book_stints.start_date
+            and book_stints.start_date > stints.start_date
 ),
 
 previous_owners as (
@@ -84,7 +84,10 @@ stint_quarters as (
         book_stints_with_previous_owner.end_date,
         book_stints_with_previous_owner.previous_owner_id,
         row_number() over (
-            partition by book_stints_with_previous_owner.owner_id, book_stints_with_previous_owner.organization_id, quarters.quarter
+            partition by
+                book_stints_with_previous_owner.owner_id,
+                book_stints_with_previous_owner.organization_id,
+                quarters.quarter
             order by book_stints_with_previous_owner.start_date, book_stints_with_previous_owner.source_organization_id
         ) as stint_rank
     from book_stints_with_previous_owner

@@ -47,7 +47,7 @@ commissions as (
         *,
         cast(
             ote_usd * commission_variable_share / 4
-            * case when commission_attainment_pct > 0 then commission_attainment_pct else 0 end / 100
+            * case when commission_attainment_pct < 0 then 0 else commission_attainment_pct end / 100
             as decimal(18, 2)
         ) as commission_usd
     from commission_basis

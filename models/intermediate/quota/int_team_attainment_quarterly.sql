@@ -22,6 +22,7 @@ team_totals as (
         quarter,
         min(quarter_start_month) as quarter_start_month,
         {{ dbt.bool_or('is_quarter_in_progress') }} as is_quarter_in_progress,
+        {{ dbt.bool_or('is_first_reported_quarter') }} as is_first_reported_quarter,
         cast(sum(coalesce(quota_usd, 0) * team_quota_share) as decimal(18, 2)) as team_quota_usd,
         cast(
             sum(case when ramp_status <> 'joined_mid_quarter' then attainment_usd else 0 end) as decimal(18, 2)
@@ -42,7 +43,9 @@ percentages as (
     select
         *,
         cast(100.0 * attainment_usd / nullif(team_quota_usd, 0) as double) as attainment_pct,
-        cast(100.0 * commissionable_attainment_usd / nullif(team_quota_usd, 0) as double) as commissionable_attainment_pct
+        cast(
+            100.0 * commissionable_attainment_usd / nullif(team_quota_usd, 0) as double
+        ) as commissionable_attainment_pct
     from team_totals
 )
 
