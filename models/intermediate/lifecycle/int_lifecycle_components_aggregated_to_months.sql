@@ -6,7 +6,8 @@
 --   contraction  = sum of (MRR - previous) of SHRINKING (negative)
 --   churned      = - sum of previous MRR of CHURNED (negative)
 --   baseline     = total MRR of the previous month (the sum of every row's previous MRR)
---   rates        = component / baseline x 100; null when the baseline is 0 (never inf)
+--   rates        = component / baseline x 100; null when the baseline is 0 (never inf);
+--                  computed as (component x 100) / baseline, one rounding in floating point
 -- So that MRR(m) - MRR(m - 1) = new + reactivated + expansion + contraction + churned
 -- and MRR(m) = new + reactivated + retained + expansion + contraction, exactly.
 -- Every month of the calendar has a row; a month before any paying customer is all 0.
@@ -87,11 +88,11 @@ with_rates as (
     select
         *,
         cast(total_mrr_usd - baseline_mrr_usd as decimal(18, 2)) as net_change_mrr_usd,
-        cast(new_mrr_usd as double) / nullif(cast(baseline_mrr_usd as double), 0) * 100 as new_rate_pct,
-        cast(reactivated_mrr_usd as double) / nullif(cast(baseline_mrr_usd as double), 0) * 100 as reactivated_rate_pct,
-        cast(expansion_mrr_usd as double) / nullif(cast(baseline_mrr_usd as double), 0) * 100 as expansion_rate_pct,
-        cast(contraction_mrr_usd as double) / nullif(cast(baseline_mrr_usd as double), 0) * 100 as contraction_rate_pct,
-        cast(churned_mrr_usd as double) / nullif(cast(baseline_mrr_usd as double), 0) * 100 as churn_rate_pct
+        cast(new_mrr_usd * 100 as double) / nullif(cast(baseline_mrr_usd as double), 0) as new_rate_pct,
+        cast(reactivated_mrr_usd * 100 as double) / nullif(cast(baseline_mrr_usd as double), 0) as reactivated_rate_pct,
+        cast(expansion_mrr_usd * 100 as double) / nullif(cast(baseline_mrr_usd as double), 0) as expansion_rate_pct,
+        cast(contraction_mrr_usd * 100 as double) / nullif(cast(baseline_mrr_usd as double), 0) as contraction_rate_pct,
+        cast(churned_mrr_usd * 100 as double) / nullif(cast(baseline_mrr_usd as double), 0) as churn_rate_pct
     from calendar_months_joined
 )
 

@@ -55,11 +55,11 @@ with_rates as (
     select
         *,
         cast(total_mrr_usd - baseline_mrr_usd as decimal(18, 2)) as net_change_mrr_usd,
-        cast(new_mrr_usd as double) / nullif(cast(baseline_mrr_usd as double), 0) * 100 as new_rate_pct,
-        cast(reactivated_mrr_usd as double) / nullif(cast(baseline_mrr_usd as double), 0) * 100 as reactivated_rate_pct,
-        cast(expansion_mrr_usd as double) / nullif(cast(baseline_mrr_usd as double), 0) * 100 as expansion_rate_pct,
-        cast(contraction_mrr_usd as double) / nullif(cast(baseline_mrr_usd as double), 0) * 100 as contraction_rate_pct,
-        cast(churned_mrr_usd as double) / nullif(cast(baseline_mrr_usd as double), 0) * 100 as churn_rate_pct
+        cast(new_mrr_usd * 100 as double) / nullif(cast(baseline_mrr_usd as double), 0) as new_rate_pct,
+        cast(reactivated_mrr_usd * 100 as double) / nullif(cast(baseline_mrr_usd as double), 0) as reactivated_rate_pct,
+        cast(expansion_mrr_usd * 100 as double) / nullif(cast(baseline_mrr_usd as double), 0) as expansion_rate_pct,
+        cast(contraction_mrr_usd * 100 as double) / nullif(cast(baseline_mrr_usd as double), 0) as contraction_rate_pct,
+        cast(churned_mrr_usd * 100 as double) / nullif(cast(baseline_mrr_usd as double), 0) as churn_rate_pct
     from stages_aggregated
 )
 

@@ -42,7 +42,7 @@ cohorts_aggregated as (
 cohorts_observed as (
     select
         cohorts_aggregated.*,
-        {{ months_between('cohorts_aggregated.latest_first_paid_month', 'reporting_month.reporting_month') }}
+        {{ dbt.datediff('cohorts_aggregated.latest_first_paid_month', 'reporting_month.reporting_month', 'month') }}
             as observed_months_since_start
     from cohorts_aggregated
     cross join reporting_month
@@ -52,8 +52,10 @@ customer_months_since_start as (
     select
         cohort_customers.cohort_month,
         cohort_customers.organization_id,
-        cast({{ months_between('cohort_customers.first_paid_month', 'customer_lifecycle_stages.month') }} as integer)
-            as months_since_start,
+        cast(
+            {{ dbt.datediff('cohort_customers.first_paid_month', 'customer_lifecycle_stages.month', 'month') }}
+            as integer
+        ) as months_since_start,
         customer_lifecycle_stages.is_provisional,
         customer_lifecycle_stages.mrr_usd,
         case
@@ -94,7 +96,7 @@ joined as (
     inner join customer_months_aggregated
         on
             cohorts_observed.cohort_month = customer_months_aggregated.cohort_month
-            and customer_months_aggregated.months_since_start <= cohorts_observed.observed_months_since_start
+            and cohorts_observed.observed_months_since_start >= customer_months_aggregated.months_since_start
 ),
 
 with_ratios as (

@@ -33,23 +33,27 @@ assigned as (
     from new_customer_months
 ),
 
-labelled as (
+date_parts as (
     select
         *,
-        {%- if cohort_grain == 'quarter' %}
-        concat(
-            cast(extract(year from cohort_month) as {{ dbt.type_string() }}),
-            '-Q',
-            cast(extract(quarter from cohort_month) as {{ dbt.type_string() }})
-        ) as cohort_label
-        {%- else %}
-        concat(
-            cast(extract(year from cohort_month) as {{ dbt.type_string() }}),
-            '-',
-            right(concat('0', cast(extract(month from cohort_month) as {{ dbt.type_string() }})), 2)
-        ) as cohort_label
-        {%- endif %}
+        cast(extract(year from cohort_month) as {{ dbt.type_string() }}) as cohort_year,
+        cast(extract(quarter from cohort_month) as {{ dbt.type_string() }}) as cohort_quarter_number,
+        right(concat('0', cast(extract(month from cohort_month) as {{ dbt.type_string() }})), 2) as cohort_month_number
     from assigned
+),
+
+labelled as (
+    select
+        organization_id,
+        first_paid_month,
+        starting_mrr_usd,
+        cohort_grain,
+        cohort_month,
+        case
+            when cohort_grain = 'quarter' then concat(cohort_year, '-Q', cohort_quarter_number)
+            else concat(cohort_year, '-', cohort_month_number)
+        end as cohort_label
+    from date_parts
 )
 
 select * from labelled

@@ -1,15 +1,16 @@
 -- Section 5: the lookbacks of rolling retention, one row per value of
--- var retention_lookback_months (3, 6 and 12 months by default).
+-- var retention_lookback_months (3, 6 and 12 months by default; each below 1,000).
 
 with
 
+integers as (
+    select n from {{ integers(3) }} as integers
+),
+
 lookbacks as (
-    {% for lookback_months in var('retention_lookback_months') -%}
-    select cast({{ lookback_months }} as integer) as lookback_months
-    {%- if not loop.last %}
-    union all
-    {% endif %}
-    {%- endfor %}
+    select cast(n as integer) as lookback_months
+    from integers
+    where n in ({{ var('retention_lookback_months') | join(', ') }})
 )
 
 select * from lookbacks

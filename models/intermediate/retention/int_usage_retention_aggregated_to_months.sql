@@ -43,18 +43,26 @@ cohorts_aggregated as (
     group by product_key, cohort_month, cohort_grain
 ),
 
-cohort_months_since_start as (
+cohorts_observed as (
     select
-        cohorts_aggregated.product_key,
-        cohorts_aggregated.cohort_month,
-        cohorts_aggregated.cohort_grain,
-        cohorts_aggregated.cohort_size,
-        cohorts_aggregated.starting_units,
-        cast(integers.n as integer) as months_since_start
+        cohorts_aggregated.*,
+        {{ dbt.datediff('cohorts_aggregated.latest_first_used_month', 'reporting_month.reporting_month', 'month') }}
+            as observed_months_since_start
     from cohorts_aggregated
     cross join reporting_month
+),
+
+cohort_months_since_start as (
+    select
+        cohorts_observed.product_key,
+        cohorts_observed.cohort_month,
+        cohorts_observed.cohort_grain,
+        cohorts_observed.cohort_size,
+        cohorts_observed.starting_units,
+        cast(integers.n as integer) as months_since_start
+    from cohorts_observed
     inner join integers
-        on integers.n <= {{ months_between('cohorts_aggregated.latest_first_used_month', 'reporting_month.reporting_month') }}
+        on cohorts_observed.observed_months_since_start >= integers.n
 ),
 
 customer_months_since_start as (
@@ -62,8 +70,10 @@ customer_months_since_start as (
         usage_cohort_customers.product_key,
         usage_cohort_customers.cohort_month,
         usage_cohort_customers.organization_id,
-        cast({{ months_between('usage_cohort_customers.first_used_month', 'usage_consolidated.month') }} as integer)
-            as months_since_start,
+        cast(
+            {{ dbt.datediff('usage_cohort_customers.first_used_month', 'usage_consolidated.month', 'month') }}
+            as integer
+        ) as months_since_start,
         usage_consolidated.usage_units
     from usage_cohort_customers
     inner join usage_consolidated
