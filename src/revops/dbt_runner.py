@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from revops.errors import RevopsError
 
 Progress = Callable[[str], None]
 
-# dbt events that close a node, and the word for what the node is.
+# dbt events that close a node.
 _NODE_RESULT_EVENTS = {"LogModelResult", "LogTestResult", "LogSeedResult", "LogNodeResult"}
 
 
@@ -57,19 +58,26 @@ def invoke(
 
     os.environ["REVOPS_DATA_DIR"] = str(Path(data_dir).resolve())
     os.environ["REVOPS_DB_PATH"] = str(Path(db_path).resolve())
-    state = {"done": 0}
+    tests_passed = 0
 
     def on_event(event) -> None:
+        nonlocal tests_passed
         name = event.info.name
-        if name in _NODE_RESULT_EVENTS and progress is not None:
-            state["done"] += 1
-            data = event.data
-            node_info = getattr(data, "node_info", None)
-            node = getattr(node_info, "node_name", "") if node_info else ""
-            status = getattr(data, "status", "") or getattr(node_info, "node_status", "")
-            total = getattr(data, "total", 0)
-            if str(status).lower() not in ("success", "pass", "ok") or state["done"] % 25 == 0:
-                progress(f"  dbt {state['done']}/{total} {node}: {status}")
+        if progress is None or name not in _NODE_RESULT_EVENTS:
+            return
+        data = event.data
+        node_info = getattr(data, "node_info", None)
+        node = getattr(node_info, "node_name", "") if node_info else ""
+        status = str(getattr(data, "status", "") or getattr(node_info, "node_status", "")).lower()
+        seconds = getattr(data, "execution_time", 0.0) or 0.0
+        if status not in ("success", "pass", "ok"):
+            progress(f"  {node}: {status.upper()}")
+        elif name == "LogTestResult":
+            tests_passed += 1
+            if tests_passed % 100 == 0:
+                progress(f"  {tests_passed} tests passed so far")
+        else:
+            progress(f"  built {node} ({seconds:.1f} s)")
 
     full_args = [
         *args,
@@ -119,5 +127,10 @@ def _release_database() -> None:
             environment.close()
 
 
+_PRINT_LOCK = threading.Lock()
+
+
 def print_progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    """Progress goes to standard error, one whole line at a time (dbt reports from two threads)."""
+    with _PRINT_LOCK:
+        print(message, file=sys.stderr, flush=True)
