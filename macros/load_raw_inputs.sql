@@ -4,7 +4,9 @@
     NAME.parquet. An absent file (the validator has already refused an absent
     required one) and an absent optional column become an empty table and a
     null column, so the staging models always see the contract's columns.
-    Runs as the project's on-run-start hook for `run` and `build` only.
+    Blank and whitespace-only values become null, as the validator reads them;
+    timestamps are read in UTC. Runs as the project's on-run-start hook for `run`
+    and `build` only.
 -#}
 {% macro load_raw_inputs() %}
     {{ return(adapter.dispatch('load_raw_inputs', 'revops')()) }}
@@ -20,7 +22,7 @@
 {% macro duckdb__load_raw_inputs() %}
     {%- if execute and flags.WHICH in ['run', 'build'] -%}
         {%- set data_dir = var('data_dir') | replace("'", "''") -%}
-        {%- set statements = ['create schema if not exists raw'] -%}
+        {%- set statements = ["set TimeZone = 'UTC'", 'create schema if not exists raw'] -%}
         {%- for source in graph.sources.values() | sort(attribute='name') if source.source_name in ['billing', 'crm'] -%}
             {%- set found = run_query(
                 "select file from glob('" ~ data_dir ~ "/" ~ source.name ~ ".csv') "
@@ -45,7 +47,7 @@
                 {%- set select_list = [] -%}
                 {%- for column in source.columns.values() -%}
                     {%- if column.name in present -%}
-                        {%- do select_list.append('cast(' ~ adapter.quote(column.name) ~ ' as varchar) as ' ~ column.name) -%}
+                        {%- do select_list.append("nullif(trim(cast(" ~ adapter.quote(column.name) ~ " as varchar)), '') as " ~ column.name) -%}
                     {%- else -%}
                         {%- do select_list.append('cast(null as varchar) as ' ~ column.name) -%}
                     {%- endif -%}

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -23,21 +21,6 @@ PUBLISHED_TABLES = {
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture(scope="session")
-def published(tmp_path_factory) -> Path:
-    """One real run of the installed `revops` program on the demo data."""
-    db = tmp_path_factory.mktemp("published") / "revops.duckdb"
-    completed = subprocess.run(
-        [str(Path(sys.executable).with_name("revops")), "run", "--data-dir", str(DEMO_DATA_DIR), "--db", str(db)],
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert completed.returncode == 0, completed.stderr[-4000:]
-    assert "Published" in completed.stdout
-    return db
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ class RunReport:
     input_rows: dict[str, int] = field(default_factory=dict)
     published_rows: dict[str, int] = field(default_factory=dict)
     dbt_counts: dict[str, int] = field(default_factory=dict)
+    dbt_timings: dict[str, float] = field(default_factory=dict)  # node unique_id -> seconds
 
 
 def _remove_database(path: Path) -> None:
@@ -25,9 +26,13 @@ def _remove_database(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def run(data_dir: Path | None, db_path: Path, progress: Progress) -> RunReport:
-    """Validate `data_dir`, build and test into a private file, and publish it onto `db_path`."""
-    from revops.validate import validate  # imports great-expectations (slow): only here
+def run(data_dir: Path | None, db_path: Path, progress: Progress, target_path: Path | None = None) -> RunReport:
+    """Validate `data_dir`, build and test into a private file, and publish it onto `db_path`.
+
+    `target_path` is dbt's target directory (default: the project's `target/`); give another one
+    to run beside a build that uses the project's.
+    """
+    from revops.validate import validate
 
     data_dir = Path(data_dir or DEMO_DATA_DIR).resolve()
     db_path = Path(db_path).resolve()
@@ -47,9 +52,10 @@ def run(data_dir: Path | None, db_path: Path, progress: Progress) -> RunReport:
     _remove_database(build_db)
     try:
         progress("Building and testing the warehouse with dbt (seeds, models, unit and data tests)")
-        outcome = invoke(["build"], data_dir=data_dir, db_path=build_db, progress=progress)
+        outcome = invoke(["build"], data_dir=data_dir, db_path=build_db, target_path=target_path, progress=progress)
         report.seconds["dbt build"] = outcome.seconds
         report.dbt_counts = outcome.counts
+        report.dbt_timings = outcome.timings
         progress(f"dbt build passed: {_format_counts(outcome.counts)} in {outcome.seconds:.1f} s")
 
         progress(f"Publishing to {db_path}")
@@ -58,7 +64,7 @@ def run(data_dir: Path | None, db_path: Path, progress: Progress) -> RunReport:
             build_db,
             db_path,
             fingerprint=input_fingerprint(data_dir),
-            manifest_path=PROJECT_DIR / "target" / "manifest.json",
+            manifest_path=Path(target_path or PROJECT_DIR / "target") / "manifest.json",
         )
         report.seconds["publish"] = time.perf_counter() - started
     finally:

@@ -12,13 +12,15 @@ recognised_invoices as (
     where invoice_status in ({{ quoted_list(var('recognised_invoice_statuses')) }})
 ),
 
+{%- set newest_usage_period = "max(case when invoice_type = 'usage' then period_start_date end)" %}
+
 bounds as (
     select
         cast({{ dbt.date_trunc('month', 'min(period_start_date)') }} as date) as first_month,
         {% if var('as_of_month') -%}
-        cast('{{ var("as_of_month") }}' as date) as last_month
+            cast('{{ var("as_of_month") }}' as date) as last_month
         {%- else -%}
-        cast({{ dbt.date_trunc('month', "max(case when invoice_type = 'usage' then period_start_date end)") }} as date) as last_month
+            cast({{ dbt.date_trunc('month', newest_usage_period) }} as date) as last_month
         {%- endif %}
     from recognised_invoices
 ),
@@ -30,7 +32,8 @@ integers as (
 months as (
     select
         cast({{ dbt.dateadd('month', 'integers.n', 'bounds.first_month') }} as date) as month,
-        integers.n = {{ months_between('bounds.first_month', 'bounds.last_month') }} as is_newest_month
+        integers.n = {{ months_between('bounds.first_month', 'bounds.last_month') }}
+            as is_newest_month
     from bounds
     inner join integers
         on integers.n <= {{ months_between('bounds.first_month', 'bounds.last_month') }}

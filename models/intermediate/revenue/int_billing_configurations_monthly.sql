@@ -40,7 +40,9 @@ contract_months as (
         contracts.contract_id,
         contracts.discount,
         contracts.start_date,
-        cast({{ dbt.dateadd('month', 'integers.n', dbt.date_trunc('month', 'contracts.start_date')) }} as date) as month,
+        cast(
+            {{ dbt.dateadd('month', 'integers.n', dbt.date_trunc('month', 'contracts.start_date')) }} as date
+        ) as month,
         case
             when contracts.payment_cadence_months >= 12 then 'enterprise_yearly'
             else 'enterprise_amortized'
@@ -49,7 +51,7 @@ contract_months as (
     inner join organizations_consolidated
         on contracts.organization_id = organizations_consolidated.organization_id
     inner join integers
-        on integers.n < contracts.term_months
+        on contracts.term_months > integers.n
 ),
 
 contract_months_ranked as (

@@ -43,7 +43,7 @@ spine as (
         months.is_newest_month
     from customer_first_months
     inner join months
-        on months.month >= customer_first_months.first_month
+        on customer_first_months.first_month <= months.month
 ),
 
 spined as (

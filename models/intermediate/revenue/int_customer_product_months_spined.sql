@@ -50,7 +50,7 @@ spine as (
         months.is_newest_month
     from customer_product_first_months
     inner join months
-        on months.month >= customer_product_first_months.first_month
+        on customer_product_first_months.first_month <= months.month
 ),
 
 priced as (

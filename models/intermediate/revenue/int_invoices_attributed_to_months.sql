@@ -101,7 +101,7 @@ spread_over_months as (
         ) as mrr_usd
     from in_cents
     inner join integers
-        on integers.n < in_cents.months_covered
+        on in_cents.months_covered > integers.n
 )
 
 select * from spread_over_months

@@ -26,8 +26,8 @@ trial_months as (
     inner join customer_months
         on
             organizations_consolidated.consolidated_organization_id = customer_months.organization_id
-            and customer_months.month >= trials.start_month
-            and (trials.end_month is null or customer_months.month <= trials.end_month)
+            and trials.start_month <= customer_months.month
+            and (trials.end_month is null or trials.end_month >= customer_months.month)
 ),
 
 adjusted as (

@@ -58,15 +58,21 @@ joined as (
         after_one_time_credits.next_month_mrr_usd as credit_next_month_mrr_usd
     from customer_months
     inner join configurations
-        on customer_months.organization_id = configurations.organization_id and customer_months.month = configurations.month
+        on
+            customer_months.organization_id = configurations.organization_id
+            and customer_months.month = configurations.month
     inner join after_trials
-        on customer_months.organization_id = after_trials.organization_id and customer_months.month = after_trials.month
+        on
+            customer_months.organization_id = after_trials.organization_id
+            and customer_months.month = after_trials.month
     inner join after_one_time_credits
         on
             customer_months.organization_id = after_one_time_credits.organization_id
             and customer_months.month = after_one_time_credits.month
     inner join after_spikes
-        on customer_months.organization_id = after_spikes.organization_id and customer_months.month = after_spikes.month
+        on
+            customer_months.organization_id = after_spikes.organization_id
+            and customer_months.month = after_spikes.month
     inner join after_annual_plans
         on
             customer_months.organization_id = after_annual_plans.organization_id
