@@ -250,3 +250,49 @@ def test_export_of_a_missing_database_is_a_clear_error(tmp_path, capsys):
     code = main(["export", "--db", str(tmp_path / "nope.duckdb"), "--out", str(tmp_path / "out")])
     assert code == 1
     assert "run `revops run` first" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            "select distinct billing_configuration from marts.mrr_monthly",
+            {"free", "paid", "startup_plan", "enterprise_yearly", "enterprise_amortized"},
+        ),
+        (
+            "select distinct adjustment_type from marts.revenue_adjustments",
+            {"consolidation", "trial", "one_time_credit", "spike", "annual_plan"},
+        ),
+        (
+            "select distinct stage from marts.customer_lifecycle_monthly",
+            {"NEW", "REACTIVATED", "FLAT", "GROWING", "SHRINKING", "CHURNED"},
+        ),
+        ("select distinct lookback_months from marts.retention_rolling_monthly", {3, 6, 12}),
+    ],
+    ids=["billing_configurations", "adjustment_types", "lifecycle_stages", "lookbacks"],
+)
+def test_the_demo_company_exercises_every_case(published, query, expected):
+    with duckdb.connect(str(published), read_only=True) as connection:
+        found = {value for (value,) in connection.execute(query).fetchall()}
+    assert found == expected
+
+
+def test_the_demo_tam_books_exercise_every_quota_rule(published):
+    flags = [
+        "is_new_customer",
+        "is_churned",
+        "has_annual_contract",
+        "in_grace_period",
+        "optimization_excluded",
+        "not is_commissionable",
+    ]
+    with duckdb.connect(str(published), read_only=True) as connection:
+        for flag in flags:
+            (count,) = connection.execute(
+                f"select count(*) from marts.tam_quota_account_quarterly where {flag}"
+            ).fetchone()
+            assert count > 0, flag
+        (ramping,) = connection.execute(
+            "select count(*) from marts.team_quota_attainment_quarterly where ramping_members > 0"
+        ).fetchone()
+        assert ramping > 0
