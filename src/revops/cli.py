@@ -45,6 +45,14 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--seed", type=int, default=7)
     generate.add_argument("--end-month", type=_month, default=date(2026, 10, 1), help="the last month, e.g. 2026-10")
     generate.add_argument("--format", choices=["csv", "parquet"], default="csv")
+
+    report = commands.add_parser("report", help="write a self-contained HTML report of the published tables")
+    report.add_argument("--db", type=Path, default=Path("revops.duckdb"), help="the published DuckDB file")
+    report.add_argument("--out", type=Path, default=Path("report.html"), help="the HTML file to write")
+
+    docs = commands.add_parser("docs", help="write the dbt docs site as one static HTML file")
+    docs.add_argument("--db", type=Path, default=Path("revops.duckdb"), help="the published DuckDB file (the catalog)")
+    docs.add_argument("--out", type=Path, default=Path("docs/site/index.html"), help="the HTML file to write")
     return parser
 
 
@@ -83,9 +91,24 @@ def _generate(arguments: argparse.Namespace) -> None:
     print(f"Wrote {sum(rows.values()):,} rows in {len(rows)} files to {arguments.out}")
 
 
+def _report(arguments: argparse.Namespace) -> None:
+    from revops.report import build_report
+
+    summary = build_report(arguments.db, arguments.out)
+    charts = ", ".join(f"{name} {marks}" for name, marks in summary.charts.items())
+    print(f"Wrote {arguments.out} (charts and their data points: {charts}); open it in a browser.")
+
+
+def _docs(arguments: argparse.Namespace) -> None:
+    from revops.docs_site import build_docs_site
+
+    build_docs_site(arguments.db, arguments.out, progress=print_progress)
+    print(f"Wrote the docs site to {arguments.out}; open it in a browser.")
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
-    handlers = {"run": _run, "export": _export, "generate": _generate}
+    handlers = {"run": _run, "export": _export, "generate": _generate, "report": _report, "docs": _docs}
     try:
         handlers[arguments.command](arguments)
     except RevopsError as error:
