@@ -467,6 +467,12 @@ def test_refund_for_a_product_not_on_its_invoice(valid_inputs: Path) -> None:
     )
 
 
+def test_refunds_larger_than_their_invoice(valid_inputs: Path) -> None:
+    drop_unrelated_tables(valid_inputs, "refunds")
+    set_value(valid_inputs, "refunds", 2, "amount_usd", "99999.00")
+    assert_reported(valid_inputs, "refunds.csv, column amount_usd:", "exceeds the invoice's total_usd", '"99999.00"')
+
+
 def test_organization_consolidated_into_itself(valid_inputs: Path) -> None:
     drop_unrelated_tables(valid_inputs, "organization_consolidations")
     set_value(valid_inputs, "organization_consolidations", 2, "parent_organization_id", "org_2")

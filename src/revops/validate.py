@@ -790,6 +790,33 @@ def _cross_table_problems(connection: duckdb.DuckDBPyConnection, loaded: dict[st
             """,
             show=("invoice_id", "product_key"),
         )
+    if refunds and invoices and refunds.has("invoice_id", "amount_usd") and invoices.has("invoice_id", "total_usd"):
+        # A refund returns money that was charged: more than the invoice's total would make revenue negative.
+        problems += _sql_rule(
+            connection,
+            refunds,
+            "amount_usd",
+            f"an amount_usd that, with the other refunds of its invoice, exceeds the invoice's total_usd in {invoices.file}",
+            f"""
+            with refunded as (
+                select invoice_id, sum(revops_decimal(amount_usd)) as refunded_usd
+                from {refunds.sql_name}
+                where invoice_id is not null
+                group by invoice_id
+            )
+            select refunds.rowid
+            from {refunds.sql_name} as refunds
+            inner join refunded on refunded.invoice_id = refunds.invoice_id
+            inner join {invoices.sql_name} as invoices on invoices.invoice_id = refunds.invoice_id
+            where round(refunded.refunded_usd, 2) > round(revops_decimal(invoices.total_usd), 2)
+            """,
+            show=("invoice_id", "amount_usd"),
+            extra=(
+                "invoice total",
+                f"""(select min(invoices.total_usd) from {invoices.sql_name} as invoices
+                    where invoices.invoice_id = shown.invoice_id)""",
+            ),
+        )
     consolidations = loaded.get("organization_consolidations")
     if consolidations and consolidations.has("organization_id", "parent_organization_id"):
         problems += _consolidation_problems(connection, consolidations)

@@ -161,14 +161,12 @@ with_churn_date as (
 annualised as (
     select
         *,
-        cast(
-            case
-                when is_churned then 0
-                when is_new_customer and count_invoiced_months < counted_months
-                    then quota_invoice_amount_usd * 12 / nullif(count_invoiced_months, 0)
-                else quota_invoice_amount_usd * 12 / nullif(counted_months, 0)
-            end as decimal(18, 2)
-        ) as quota_arr_usd
+        case
+            when is_churned then cast(0 as decimal(18, 2))
+            when is_new_customer and count_invoiced_months < counted_months
+                then {{ divide_to_cents('quota_invoice_amount_usd * 12', 'nullif(count_invoiced_months, 0)') }}
+            else {{ divide_to_cents('quota_invoice_amount_usd * 12', 'nullif(counted_months, 0)') }}
+        end as quota_arr_usd
     from with_churn_date
 ),
 

@@ -28,7 +28,7 @@ contract_months as (
         ) as month,
         contracts.price_usd,
         contracts.term_months,
-        cast(contracts.price_usd / nullif(contracts.term_months, 0) as decimal(18, 2)) as run_rate_usd
+        {{ divide_to_cents('contracts.price_usd', 'nullif(contracts.term_months, 0)') }} as run_rate_usd
     from contracts
     inner join organizations_consolidated
         on contracts.organization_id = organizations_consolidated.organization_id

@@ -1,6 +1,6 @@
 -- Section 3, adjustment 5 (after spikes): in months covered by a discounted credit
 -- contract, adjusted MRR = MRR / (1 - discount), the usage's value at list price
--- (rounded to the cent).
+-- (rounded to the cent half away from zero, exactly: macros/divide_to_cents).
 
 with
 
@@ -23,7 +23,7 @@ adjusted as (
         configurations.contract_discount > 0 as is_discounted_contract_month,
         case
             when configurations.contract_discount > 0
-                then cast(after_spikes.mrr_after_usd / (1 - configurations.contract_discount) as decimal(18, 2))
+                then {{ divide_to_cents('after_spikes.mrr_after_usd', '1 - configurations.contract_discount') }}
             else after_spikes.mrr_after_usd
         end as mrr_after_usd
     from after_spikes

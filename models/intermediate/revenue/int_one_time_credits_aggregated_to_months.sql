@@ -1,5 +1,6 @@
 -- Section 3, adjustment 3 inputs: per customer and month, the one-time credits granted
--- for the month and the refunds against its invoices, split by whether the reason
+-- for the month and the refunds against its revenue invoices (usage and credit
+-- purchases; a refund on an `other` invoice never moved MRR), split by whether the reason
 -- triggers the one-time-credit rule (promo, incident/outage, bug/billing correction,
 -- per the credit_reasons seed).
 
@@ -47,7 +48,9 @@ credits_and_refunds as (
     from refunds
     inner join invoices
         on refunds.invoice_id = invoices.invoice_id
-    where invoices.invoice_status in ({{ quoted_list(var('recognised_invoice_statuses')) }})
+    where
+        invoices.invoice_status in ({{ quoted_list(var('recognised_invoice_statuses')) }})
+        and invoices.invoice_type in ('usage', 'credit_purchase')
 ),
 
 aggregated as (

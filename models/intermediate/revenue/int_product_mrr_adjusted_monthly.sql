@@ -6,7 +6,7 @@
 --                            is applied per product instead (docs/decisions.md)
 --   spike month              every product x (total after / total before)
 --   discounted contract      every product / (1 - discount)
--- Each step rounds to the cent.
+-- Each step rounds to the cent, half away from zero (exactly: macros/divide_to_cents).
 
 with
 
@@ -61,9 +61,9 @@ after_spikes as (
         *,
         case
             when is_spike_month
-                then cast(
-                    mrr_after_one_time_credits_usd * total_after_spike_usd / total_before_spike_usd as decimal(18, 2)
-                )
+                then {{ divide_to_cents(
+                    'mrr_after_one_time_credits_usd * total_after_spike_usd', 'total_before_spike_usd'
+                ) }}
             else mrr_after_one_time_credits_usd
         end as mrr_after_spikes_usd
     from after_one_time_credits
@@ -81,7 +81,7 @@ after_annual_plans as (
         mrr_after_spikes_usd,
         case
             when contract_discount > 0
-                then cast(mrr_after_spikes_usd / (1 - contract_discount) as decimal(18, 2))
+                then {{ divide_to_cents('mrr_after_spikes_usd', '1 - contract_discount') }}
             else mrr_after_spikes_usd
         end as adjusted_mrr_usd
     from after_spikes

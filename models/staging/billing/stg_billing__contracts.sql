@@ -12,7 +12,7 @@ renamed as (
         usage_billing_customer_id,
         cast(credit_usd as decimal(18, 2)) as credit_usd,
         cast(price_usd as decimal(18, 2)) as price_usd,
-        cast(discount as double) as discount,
+        cast(discount as decimal(9, 6)) as discount,
         cast(start_date as date) as start_date,
         cast(term_months as integer) as term_months,
         cast(payment_cadence_months as integer) as payment_cadence_months
