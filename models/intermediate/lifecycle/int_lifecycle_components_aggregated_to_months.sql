@@ -30,28 +30,7 @@ reporting_month as (
 stages_aggregated as (
     select
         month,
-        sum(previous_mrr_usd) as baseline_mrr_usd,
-        sum(case when stage = 'NEW' then mrr_usd else 0 end) as new_mrr_usd,
-        sum(case when stage = 'REACTIVATED' then mrr_usd else 0 end) as reactivated_mrr_usd,
-        sum(
-            case
-                when stage = 'FLAT' then mrr_usd
-                when stage in ('GROWING', 'SHRINKING') then previous_mrr_usd
-                else 0
-            end
-        ) as retained_mrr_usd,
-        sum(case when stage = 'GROWING' then mrr_usd - previous_mrr_usd else 0 end) as expansion_mrr_usd,
-        sum(case when stage = 'SHRINKING' then mrr_usd - previous_mrr_usd else 0 end) as contraction_mrr_usd,
-        -sum(case when stage = 'CHURNED' then previous_mrr_usd else 0 end) as churned_mrr_usd,
-        sum(mrr_usd) as total_mrr_usd,
-        count(case when stage = 'NEW' then 1 end) as new_customers,
-        count(case when stage = 'REACTIVATED' then 1 end) as reactivated_customers,
-        count(case when stage = 'FLAT' then 1 end) as flat_customers,
-        count(case when stage = 'GROWING' then 1 end) as growing_customers,
-        count(case when stage = 'SHRINKING' then 1 end) as shrinking_customers,
-        count(case when stage = 'CHURNED' then 1 end) as churned_customers,
-        count(case when mrr_usd > 0 then 1 end) as active_customers,
-        count(case when previous_mrr_usd > 0 then 1 end) as baseline_customers
+        {{ lifecycle_components() }}
     from customer_lifecycle_stages
     group by month
 ),
@@ -87,12 +66,7 @@ calendar_months_joined as (
 with_rates as (
     select
         *,
-        cast(total_mrr_usd - baseline_mrr_usd as decimal(18, 2)) as net_change_mrr_usd,
-        cast(new_mrr_usd * 100 as double) / nullif(cast(baseline_mrr_usd as double), 0) as new_rate_pct,
-        cast(reactivated_mrr_usd * 100 as double) / nullif(cast(baseline_mrr_usd as double), 0) as reactivated_rate_pct,
-        cast(expansion_mrr_usd * 100 as double) / nullif(cast(baseline_mrr_usd as double), 0) as expansion_rate_pct,
-        cast(contraction_mrr_usd * 100 as double) / nullif(cast(baseline_mrr_usd as double), 0) as contraction_rate_pct,
-        cast(churned_mrr_usd * 100 as double) / nullif(cast(baseline_mrr_usd as double), 0) as churn_rate_pct
+        {{ lifecycle_rates() }}
     from calendar_months_joined
 )
 

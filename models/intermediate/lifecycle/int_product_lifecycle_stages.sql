@@ -52,14 +52,7 @@ staged as (
         customer_first_paid_month,
         cast(mrr_usd as decimal(18, 2)) as mrr_usd,
         cast(previous_mrr_usd as decimal(18, 2)) as previous_mrr_usd,
-        case
-            when month = first_paid_month then 'NEW'
-            when mrr_usd > 0 and previous_mrr_usd = 0 then 'REACTIVATED'
-            when mrr_usd > 0 and mrr_usd = previous_mrr_usd then 'FLAT'
-            when mrr_usd > previous_mrr_usd and previous_mrr_usd > 0 then 'GROWING'
-            when mrr_usd > 0 and mrr_usd < previous_mrr_usd then 'SHRINKING'
-            when mrr_usd = 0 and previous_mrr_usd > 0 then 'CHURNED'
-        end as stage
+        {{ lifecycle_stage('month', 'first_paid_month', 'mrr_usd', 'previous_mrr_usd') }} as stage
     from from_first_paid_month
 ),
 
