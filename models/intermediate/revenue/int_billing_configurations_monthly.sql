@@ -6,7 +6,7 @@
 --                         (credit applied, nothing left to pay) on or before the credits' expiry month
 --   paid                  some usage invoice of the month bills a positive amount
 --   free                  no invoice with a positive amount
--- When contracts overlap, the one that started last applies.
+-- The covering contract comes from int_contracts_expanded_to_months.
 
 with
 
@@ -14,8 +14,8 @@ customer_months as (
     select * from {{ ref('int_customer_months_spined') }}
 ),
 
-contracts as (
-    select * from {{ ref('stg_billing__contracts') }}
+covering_contracts as (
+    select * from {{ ref('int_contracts_expanded_to_months') }}
 ),
 
 invoices as (
@@ -28,45 +28,6 @@ billing_customers as (
 
 organizations_consolidated as (
     select * from {{ ref('int_organizations_consolidated') }}
-),
-
-integers as (
-    select n from {{ integers(3) }} as integers
-),
-
-contract_months as (
-    select
-        organizations_consolidated.consolidated_organization_id as organization_id,
-        contracts.contract_id,
-        contracts.discount,
-        contracts.start_date,
-        cast(
-            {{ dbt.dateadd('month', 'integers.n', dbt.date_trunc('month', 'contracts.start_date')) }} as date
-        ) as month,
-        case
-            when contracts.payment_cadence_months >= 12 then 'enterprise_yearly'
-            else 'enterprise_amortized'
-        end as contract_configuration
-    from contracts
-    inner join organizations_consolidated
-        on contracts.organization_id = organizations_consolidated.organization_id
-    inner join integers
-        on contracts.term_months > integers.n
-),
-
-contract_months_ranked as (
-    select
-        *,
-        row_number() over (
-            partition by organization_id, month
-            order by start_date desc, contract_id desc
-        ) as contract_rank
-    from contract_months
-),
-
-covering_contracts as (
-    select * from contract_months_ranked
-    where contract_rank = 1
 ),
 
 usage_invoice_months as (
