@@ -1,12 +1,13 @@
 {#-
-    Loads the input directory into schema `raw`, one text table per source
-    table of the `billing` and `crm` sources. A file may be NAME.csv or
-    NAME.parquet. An absent file (the validator has already refused an absent
-    required one) and an absent optional column become an empty table and a
-    null column, so the staging models always see the contract's columns.
+    Points schema `raw` at the input directory: one view per source table of the
+    `billing` and `crm` sources over its file, NAME.csv or NAME.parquet, every
+    column as text. Nothing is copied: the staging models, tables, read each
+    file once as they type it. An absent file (the validator has already refused
+    an absent required one) and an absent optional column become an empty view
+    and a null column, so the staging models always see the contract's columns.
     Blank and whitespace-only values become null, as the validator reads them;
-    timestamps are read in UTC. Runs as the project's on-run-start hook for `run`
-    and `build` only.
+    timestamps are read in UTC (the profile sets the time zone of every
+    connection). Runs as the project's on-run-start hook for `run` and `build` only.
 -#}
 {% macro load_raw_inputs() %}
     {{ return(adapter.dispatch('load_raw_inputs', 'revops')()) }}
@@ -22,19 +23,20 @@
 {% macro duckdb__load_raw_inputs() %}
     {%- if execute and flags.WHICH in ['run', 'build'] -%}
         {%- set data_dir = var('data_dir') | replace("'", "''") -%}
-        {%- set statements = ["set TimeZone = 'UTC'", 'create schema if not exists raw'] -%}
+        {#- Views, not tables: a build file that still has tables in `raw` starts a fresh schema. -#}
+        {%- set statements = ["set TimeZone = 'UTC'", 'drop schema if exists raw cascade', 'create schema raw'] -%}
         {%- for source in graph.sources.values() | sort(attribute='name') if source.source_name in ['billing', 'crm'] -%}
             {%- set found = run_query(
                 "select file from glob('" ~ data_dir ~ "/" ~ source.name ~ ".csv') "
                 ~ "union all select file from glob('" ~ data_dir ~ "/" ~ source.name ~ ".parquet') order by file"
             ) -%}
             {%- if found.rows | length == 0 -%}
-                {%- set column_definitions = [] -%}
+                {%- set null_columns = [] -%}
                 {%- for column in source.columns.values() -%}
-                    {%- do column_definitions.append(column.name ~ ' varchar') -%}
+                    {%- do null_columns.append('cast(null as varchar) as ' ~ column.name) -%}
                 {%- endfor -%}
                 {%- do statements.append(
-                    'create or replace table raw.' ~ source.name ~ ' (' ~ column_definitions | join(', ') ~ ')'
+                    'create view raw.' ~ source.name ~ ' as select ' ~ null_columns | join(', ') ~ ' where false'
                 ) -%}
             {%- else -%}
                 {%- set path = found.rows[0][0] | replace("'", "''") -%}
@@ -53,8 +55,7 @@
                     {%- endif -%}
                 {%- endfor -%}
                 {%- do statements.append(
-                    'create or replace table raw.' ~ source.name ~ ' as select '
-                    ~ select_list | join(', ') ~ ' from ' ~ reader
+                    'create view raw.' ~ source.name ~ ' as select ' ~ select_list | join(', ') ~ ' from ' ~ reader
                 ) -%}
             {%- endif -%}
         {%- endfor -%}

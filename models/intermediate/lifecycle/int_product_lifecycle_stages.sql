@@ -32,10 +32,18 @@ with_previous_month as (
             cast(0 as decimal(18, 2))
         ) as previous_mrr_usd,
         min(case when adjusted_mrr_usd > 0 then month end)
-            over (partition by organization_id, product_key) as first_paid_month,
-        min(case when adjusted_mrr_usd > 0 then month end)
-            over (partition by organization_id) as customer_first_paid_month
+            over (partition by organization_id, product_key) as first_paid_month
     from product_months_adjusted
+),
+
+-- A group by, not a window over another partition: one sort of the product months is enough.
+customer_first_paid_months as (
+    select
+        organization_id,
+        min(month) as customer_first_paid_month
+    from product_months_adjusted
+    where adjusted_mrr_usd > 0
+    group by organization_id
 ),
 
 from_first_paid_month as (
@@ -45,15 +53,22 @@ from_first_paid_month as (
 
 staged as (
     select
-        organization_id,
-        product_key,
-        month,
-        first_paid_month,
-        customer_first_paid_month,
-        cast(mrr_usd as decimal(18, 2)) as mrr_usd,
-        cast(previous_mrr_usd as decimal(18, 2)) as previous_mrr_usd,
-        {{ lifecycle_stage('month', 'first_paid_month', 'mrr_usd', 'previous_mrr_usd') }} as stage
+        from_first_paid_month.organization_id,
+        from_first_paid_month.product_key,
+        from_first_paid_month.month,
+        from_first_paid_month.first_paid_month,
+        customer_first_paid_months.customer_first_paid_month,
+        cast(from_first_paid_month.mrr_usd as decimal(18, 2)) as mrr_usd,
+        cast(from_first_paid_month.previous_mrr_usd as decimal(18, 2)) as previous_mrr_usd,
+        {{ lifecycle_stage(
+            'from_first_paid_month.month',
+            'from_first_paid_month.first_paid_month',
+            'from_first_paid_month.mrr_usd',
+            'from_first_paid_month.previous_mrr_usd',
+        ) }} as stage
     from from_first_paid_month
+    left join customer_first_paid_months
+        on from_first_paid_month.organization_id = customer_first_paid_months.organization_id
 ),
 
 flagged as (

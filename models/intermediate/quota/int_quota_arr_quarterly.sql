@@ -58,29 +58,45 @@ customer_quarters as (
         on customer_first_months.first_invoiced_month <= quarters.last_counted_month
 ),
 
+invoice_amounts_in_quarters as (
+    select
+        *,
+        cast({{ dbt.date_trunc('quarter', 'month') }} as date) as quarter_start_month
+    from invoice_amounts
+),
+
 quarter_amounts as (
     select
         customer_quarters.organization_id,
         customer_quarters.quarter,
-        cast(coalesce(sum(invoice_amounts.invoiced_usage_usd), 0) as decimal(18, 2)) as invoiced_usage_usd,
-        cast(coalesce(sum(invoice_amounts.quota_invoice_amount_usd), 0) as decimal(18, 2)) as quota_invoice_amount_usd,
-        sum(case when invoice_amounts.invoiced_usage_usd > 0 then 1 else 0 end) as count_invoiced_months,
+        cast(coalesce(sum(invoice_amounts_in_quarters.invoiced_usage_usd), 0) as decimal(18, 2)) as invoiced_usage_usd,
+        cast(
+            coalesce(sum(invoice_amounts_in_quarters.quota_invoice_amount_usd), 0) as decimal(18, 2)
+        ) as quota_invoice_amount_usd,
+        sum(case when invoice_amounts_in_quarters.invoiced_usage_usd > 0 then 1 else 0 end) as count_invoiced_months,
         sum(
             case
                 when
-                    invoice_amounts.month = customer_quarters.last_counted_month
-                    and invoice_amounts.invoiced_usage_usd > 0
+                    invoice_amounts_in_quarters.month = customer_quarters.last_counted_month
+                    and invoice_amounts_in_quarters.invoiced_usage_usd > 0
                     then 1
                 else 0
             end
         ) as count_invoiced_last_months
     from customer_quarters
-    left join invoice_amounts
+    left join invoice_amounts_in_quarters
         on
-            customer_quarters.organization_id = invoice_amounts.organization_id
-            and customer_quarters.quarter_start_month <= invoice_amounts.month
-            and customer_quarters.last_counted_month >= invoice_amounts.month
+            customer_quarters.organization_id = invoice_amounts_in_quarters.organization_id
+            and customer_quarters.quarter_start_month = invoice_amounts_in_quarters.quarter_start_month
+            and customer_quarters.last_counted_month >= invoice_amounts_in_quarters.month
     group by customer_quarters.organization_id, customer_quarters.quarter
+),
+
+contract_run_rates_in_quarters as (
+    select
+        *,
+        cast({{ dbt.date_trunc('quarter', 'month') }} as date) as quarter_start_month
+    from contract_run_rates
 ),
 
 contract_quarters as (
@@ -88,24 +104,55 @@ contract_quarters as (
         customer_quarters.organization_id,
         customer_quarters.quarter
     from customer_quarters
-    inner join contract_run_rates
+    inner join contract_run_rates_in_quarters
         on
-            customer_quarters.organization_id = contract_run_rates.organization_id
-            and customer_quarters.quarter_start_month <= contract_run_rates.month
-            and customer_quarters.last_counted_month >= contract_run_rates.month
+            customer_quarters.organization_id = contract_run_rates_in_quarters.organization_id
+            and customer_quarters.quarter_start_month = contract_run_rates_in_quarters.quarter_start_month
+            and customer_quarters.last_counted_month >= contract_run_rates_in_quarters.month
+),
+
+-- The latest invoiced month up to each quarter's last counted month: a running max over the
+-- customer's invoiced months and quarter ends in date order (an invoiced month before a quarter
+-- end of the same month), rather than a join of every quarter with every earlier month.
+invoiced_months_and_quarter_ends as (
+    select
+        organization_id,
+        month as event_month,
+        0 as event_order,
+        month as invoiced_month,
+        cast(null as {{ dbt.type_string() }}) as quarter
+    from invoiced_months
+
+    union all
+
+    select
+        organization_id,
+        last_counted_month as event_month,
+        1 as event_order,
+        cast(null as date) as invoiced_month,
+        quarter
+    from customer_quarters
+),
+
+running_last_invoiced_months as (
+    select
+        organization_id,
+        quarter,
+        max(invoiced_month) over (
+            partition by organization_id
+            order by event_month, event_order
+            rows between unbounded preceding and current row
+        ) as last_invoiced_month
+    from invoiced_months_and_quarter_ends
 ),
 
 last_invoiced_months as (
     select
-        customer_quarters.organization_id,
-        customer_quarters.quarter,
-        max(invoiced_months.month) as last_invoiced_month
-    from customer_quarters
-    inner join invoiced_months
-        on
-            customer_quarters.organization_id = invoiced_months.organization_id
-            and customer_quarters.last_counted_month >= invoiced_months.month
-    group by customer_quarters.organization_id, customer_quarters.quarter
+        organization_id,
+        quarter,
+        last_invoiced_month
+    from running_last_invoiced_months
+    where quarter is not null and last_invoiced_month is not null
 ),
 
 classified as (

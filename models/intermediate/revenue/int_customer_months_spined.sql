@@ -19,12 +19,23 @@ customer_months_billed as (
         organization_id,
         month,
         sum(mrr_usd) as mrr_usd,
-        sum(case when source_organization_id = organization_id then mrr_usd else 0 end) as own_mrr_usd,
+        sum(case when source_organization_id = organization_id then mrr_usd else 0 end) as own_mrr_usd
+    from invoices_attributed
+    group by organization_id, month
+),
+
+-- Listed apart: only the few customer-months with a rolled-up organization have one.
+rolled_up_organizations as (
+    select
+        organization_id,
+        month,
         {{ dbt.listagg(
-            "distinct case when source_organization_id <> organization_id then source_organization_id end",
+            "distinct source_organization_id",
             "', '",
+            "order by source_organization_id",
         ) }} as rolled_up_organization_ids
     from invoices_attributed
+    where source_organization_id <> organization_id
     group by organization_id, month
 ),
 
@@ -53,12 +64,16 @@ spined as (
         spine.is_newest_month,
         cast(coalesce(customer_months_billed.mrr_usd, 0) as decimal(18, 2)) as mrr_usd,
         cast(coalesce(customer_months_billed.own_mrr_usd, 0) as decimal(18, 2)) as own_mrr_usd,
-        customer_months_billed.rolled_up_organization_ids
+        rolled_up_organizations.rolled_up_organization_ids
     from spine
     left join customer_months_billed
         on
             spine.organization_id = customer_months_billed.organization_id
             and spine.month = customer_months_billed.month
+    left join rolled_up_organizations
+        on
+            spine.organization_id = rolled_up_organizations.organization_id
+            and spine.month = rolled_up_organizations.month
 )
 
 select * from spined

@@ -42,15 +42,23 @@ customer_product_first_months as (
     group by organization_id, product_key
 ),
 
+-- Every month of the customer's own spine from the product's first month, with the month's
+-- billing configuration (the customer spine already runs gap-free to the reporting month).
 spine as (
     select
-        customer_product_first_months.organization_id,
+        configurations.organization_id,
         customer_product_first_months.product_key,
-        months.month,
-        months.is_newest_month
+        configurations.month,
+        months.is_newest_month,
+        configurations.billing_configuration,
+        configurations.contract_discount
     from customer_product_first_months
+    inner join configurations
+        on
+            customer_product_first_months.organization_id = configurations.organization_id
+            and customer_product_first_months.first_month <= configurations.month
     inner join months
-        on customer_product_first_months.first_month <= months.month
+        on configurations.month = months.month
 ),
 
 priced as (
@@ -59,27 +67,23 @@ priced as (
         spine.product_key,
         spine.month,
         spine.is_newest_month,
-        configurations.billing_configuration,
+        spine.billing_configuration,
         coalesce(product_months_billed.usage_units, 0) as usage_units,
         cast(coalesce(product_months_billed.amount_after_coupons_usd, 0) as decimal(18, 2)) as amount_after_coupons_usd,
         cast(
             case
-                when configurations.billing_configuration = 'startup_plan' then 0
+                when spine.billing_configuration = 'startup_plan' then 0
                 else greatest(
                     0,
                     cast(
                         coalesce(product_months_billed.amount_after_coupons_usd, 0)
-                        * (1 - configurations.contract_discount) as decimal(18, 2)
+                        * (1 - spine.contract_discount) as decimal(18, 2)
                     )
                     - coalesce(product_months_billed.refunded_usd, 0)
                 )
             end as decimal(18, 2)
         ) as mrr_usd
     from spine
-    inner join configurations
-        on
-            spine.organization_id = configurations.organization_id
-            and spine.month = configurations.month
     left join product_months_billed
         on
             spine.organization_id = product_months_billed.organization_id

@@ -42,18 +42,43 @@ after_trials as (
             and product_months.month = customer_months_adjusted.month
 ),
 
+one_time_credit_months as (
+    select
+        organization_id,
+        month
+    from customer_months_adjusted
+    where is_one_time_credit_month
+),
+
+-- Each product's value of m - 1, looked up for the few one-time credit months only. The product
+-- spine is gap-free, so no row for m - 1 means the product starts in m: its m - 1 is 0.
+previous_month_values as (
+    select
+        after_trials.organization_id,
+        after_trials.product_key,
+        one_time_credit_months.month,
+        after_trials.mrr_after_trials_usd as previous_month_mrr_usd
+    from one_time_credit_months
+    inner join after_trials
+        on
+            one_time_credit_months.organization_id = after_trials.organization_id
+            and cast({{ dbt.dateadd('month', -1, 'one_time_credit_months.month') }} as date) = after_trials.month
+),
+
 after_one_time_credits as (
     select
-        *,
+        after_trials.*,
         case
-            when is_one_time_credit_month
-                then coalesce(
-                    lag(mrr_after_trials_usd, 1) over (partition by organization_id, product_key order by month),
-                    cast(0 as decimal(18, 2))
-                )
-            else mrr_after_trials_usd
+            when after_trials.is_one_time_credit_month
+                then coalesce(previous_month_values.previous_month_mrr_usd, cast(0 as decimal(18, 2)))
+            else after_trials.mrr_after_trials_usd
         end as mrr_after_one_time_credits_usd
     from after_trials
+    left join previous_month_values
+        on
+            after_trials.organization_id = previous_month_values.organization_id
+            and after_trials.product_key = previous_month_values.product_key
+            and after_trials.month = previous_month_values.month
 ),
 
 after_spikes as (

@@ -1,0 +1,458 @@
+"""Benchmark the whole job, from generating the input to exporting the published tables.
+
+    .venv/bin/python scripts/benchmark.py [--sizes 1000,10000,100000] [--months 36] [--keep DIR]
+
+For every size (number of customers), in a Python process of its own, it generates a synthetic
+company (`revops.generate`), runs the main job on it exactly as `revops run` does
+(`revops.pipeline.run`: validate, one `dbt build`, publish), exports the published tables to Parquet
+(`revops.export`) and prints, per phase, the wall time, the throughput on the main fact tables
+(invoice line items, invoices, mrr_monthly rows per second) and the peak resident memory of the
+process (dbt and DuckDB run in it), the kernel's high-water mark reset as each phase starts.
+
+The dbt build is split by node kind from dbt's own per-node timings (the on-run-start hook,
+models, unit tests, data tests). dbt runs two nodes at a time, so these are node-seconds: their
+sum exceeds the build's wall time, and a node's time includes sharing the CPUs with its neighbour.
+
+It also times one hand-written DuckDB query computing rolling 12-month NDR straight from the
+published `marts.mrr_monthly` (best of three), checks that it gives the same NDR as
+`marts.retention_rolling_monthly`, and compares it with the dbt models that compute rolling
+retention from the same adjusted MRR (every model upstream of retention_rolling_monthly that is not
+upstream of mrr_monthly; ephemeral ones run inside it). The models do more (lookbacks 3, 6 and 12,
+GDR, counts), so a second hand-written query doing that same work is timed too.
+
+Markdown tables at the end can be pasted into the README. Everything is written in a temporary
+directory, removed at the end unless --keep names a directory to write into and keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from revops import PROJECT_DIR  # turns dbt's and great-expectations' usage reporting off before they load
+from revops.export import export
+from revops.generate import generate
+from revops.pipeline import run
+
+PHASES = ("generate", "validate", "dbt build", "publish", "export")
+# The progress line revops.pipeline.run prints as it enters each phase.
+PHASE_STARTS = {
+    "Validating the input files": "validate",
+    "Building and testing": "dbt build",
+    "Publishing to": "publish",
+}
+NODE_KINDS = {
+    "operation": "load hook",
+    "seed": "seeds",
+    "model": "models",
+    "unit_test": "unit tests",
+    "test": "data tests",
+}
+ROLLING_NDR_LOOKBACK = 12
+SEED = 7
+END_MONTH = date(2026, 10, 1)
+
+HAND_WRITTEN_NDR = """
+with
+
+customer_months as (
+    select organization_id, month, adjusted_mrr_usd
+    from marts.mrr_monthly
+),
+
+base_customer_months as (
+    select organization_id, month as base_month, adjusted_mrr_usd as base_mrr_usd
+    from customer_months
+    where adjusted_mrr_usd > 0 and adjusted_mrr_usd * 12 >= {min_base_arr_usd}
+),
+
+compared as (
+    select
+        cast(base_customer_months.base_month + interval {lookback} month as date) as month,
+        base_customer_months.base_mrr_usd,
+        coalesce(customer_months.adjusted_mrr_usd, 0) as current_mrr_usd
+    from base_customer_months
+    left join customer_months
+        on customer_months.organization_id = base_customer_months.organization_id
+        and customer_months.month = base_customer_months.base_month + interval {lookback} month
+    where base_customer_months.base_month + interval {lookback} month <= (select max(month) from customer_months)
+)
+
+select month, sum(current_mrr_usd) / sum(base_mrr_usd) as ndr
+from compared
+group by month
+order by month
+"""
+
+# The same work as the dbt models: every lookback, NDR and GDR, base and churned counts.
+HAND_WRITTEN_ROLLING_RETENTION = """
+with
+
+customer_months as (
+    select organization_id, month, adjusted_mrr_usd
+    from marts.mrr_monthly
+),
+
+lookbacks as (
+    select unnest({lookbacks}) as lookback_months
+),
+
+base_customer_months as (
+    select
+        customer_months.organization_id,
+        lookbacks.lookback_months,
+        cast(customer_months.month + to_months(lookbacks.lookback_months) as date) as month,
+        customer_months.adjusted_mrr_usd as base_mrr_usd
+    from customer_months
+    cross join lookbacks
+    where customer_months.adjusted_mrr_usd > 0 and customer_months.adjusted_mrr_usd * 12 >= {min_base_arr_usd}
+),
+
+compared as (
+    select
+        base_customer_months.month,
+        base_customer_months.lookback_months,
+        base_customer_months.base_mrr_usd,
+        coalesce(customer_months.adjusted_mrr_usd, 0) as current_mrr_usd
+    from base_customer_months
+    left join customer_months
+        on customer_months.organization_id = base_customer_months.organization_id
+        and customer_months.month = base_customer_months.month
+    where base_customer_months.month <= (select max(month) from customer_months)
+)
+
+select
+    month,
+    lookback_months,
+    count(*) as base_customers,
+    count(*) filter (where current_mrr_usd = 0) as churned_base_customers,
+    sum(current_mrr_usd) / sum(base_mrr_usd) as ndr,
+    sum(least(current_mrr_usd, base_mrr_usd)) / sum(base_mrr_usd) as gdr
+from compared
+group by month, lookback_months
+order by month, lookback_months
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# Memory: the peak resident set of this process (dbt and DuckDB run in it) per phase
+
+
+def _status_kib(field_name: str) -> int:
+    found = re.search(rf"^{field_name}:\s+(\d+) kB", Path("/proc/self/status").read_text(), re.MULTILINE)
+    return int(found.group(1)) if found else 0
+
+
+class PeakMemory:
+    """Per-phase peak RSS: the kernel's high-water mark (VmHWM), reset at each phase's start."""
+
+    def __init__(self) -> None:
+        self.can_reset = True
+
+    def reset(self) -> None:
+        try:
+            Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS
+        except OSError:
+            self.can_reset = False  # then every phase reports the peak so far
+
+    def peak_mib(self) -> float:
+        own = _status_kib("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        return max(own, children) / 1024
+
+
+# ---------------------------------------------------------------------------------------------
+# One size
+
+
+@dataclass
+class SizeResult:
+    customers: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    peak_mib: dict[str, float] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)  # invoice_line_items, invoices, mrr_monthly
+    dbt_node_seconds: dict[str, float] = field(default_factory=dict)
+    dbt_slowest: list[tuple[str, float]] = field(default_factory=list)
+    ndr_dbt_seconds: float = 0.0
+    ndr_dbt_nodes: list[str] = field(default_factory=list)
+    ndr_query_seconds: float = 0.0  # the hand-written 12-month NDR query, best of three
+    all_lookbacks_query_seconds: float = 0.0  # the same by hand for every lookback, with GDR
+    ndr_matches: bool = False
+
+    @property
+    def run_seconds(self) -> float:
+        return sum(self.seconds.get(phase, 0.0) for phase in ("validate", "dbt build", "publish"))
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(self.seconds.values())
+
+
+class PhaseClock:
+    """Turns the pipeline's progress lines into phase boundaries: wall time and peak memory per phase."""
+
+    def __init__(self, result: SizeResult, memory: PeakMemory, verbose: bool) -> None:
+        self.result, self.memory, self.verbose = result, memory, verbose
+        self.phase: str | None = None
+        self.started = 0.0
+
+    def start(self, phase: str) -> None:
+        self.stop()
+        self.phase, self.started = phase, time.perf_counter()
+        self.memory.reset()
+
+    def stop(self) -> None:
+        if self.phase is not None:
+            self.result.seconds[self.phase] = time.perf_counter() - self.started
+            self.result.peak_mib[self.phase] = self.memory.peak_mib()
+            self.phase = None
+
+    def progress(self, message: str) -> None:
+        for prefix, phase in PHASE_STARTS.items():
+            if message.startswith(prefix):
+                self.start(phase)
+        if self.verbose:
+            print(f"    [{self.phase or '-'}] {message}", file=sys.stderr, flush=True)
+
+
+def _ndr_models(manifest_path: Path) -> list[str]:
+    """The models that turn adjusted MRR into rolling retention: upstream of retention_rolling_monthly
+    (itself included) and not upstream of mrr_monthly."""
+    manifest = json.loads(manifest_path.read_text())
+    parents = manifest["parent_map"]
+
+    def upstream(node: str) -> set[str]:
+        seen, todo = set(), [node]
+        while todo:
+            for parent in parents.get(todo.pop(), []):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        return seen
+
+    ndr = upstream("model.revops.retention_rolling_monthly") | {"model.revops.retention_rolling_monthly"}
+    mrr = upstream("model.revops.mrr_monthly") | {"model.revops.mrr_monthly"}
+    return sorted(node for node in ndr - mrr if node.startswith("model."))
+
+
+def _best_of_three(connection: duckdb.DuckDBPyConnection, sql: str) -> tuple[float, list]:
+    timings, rows = [], []
+    for _ in range(3):
+        started = time.perf_counter()
+        rows = connection.execute(sql).fetchall()
+        timings.append(time.perf_counter() - started)
+    return min(timings), rows
+
+
+def _time_hand_written_ndr(db_path: Path, result: SizeResult) -> None:
+    variables = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+    floor = variables["retention_min_base_arr_usd"]
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        result.ndr_query_seconds, rows = _best_of_three(
+            connection, HAND_WRITTEN_NDR.format(min_base_arr_usd=floor, lookback=ROLLING_NDR_LOOKBACK)
+        )
+        result.all_lookbacks_query_seconds, _ = _best_of_three(
+            connection,
+            HAND_WRITTEN_ROLLING_RETENTION.format(
+                min_base_arr_usd=floor, lookbacks=list(variables["retention_lookback_months"])
+            ),
+        )
+        published = dict(
+            connection.execute(
+                "select month, ndr from marts.retention_rolling_monthly where lookback_months = ?",
+                [ROLLING_NDR_LOOKBACK],
+            ).fetchall()
+        )
+    hand = dict(rows)
+    result.ndr_matches = (
+        bool(hand)
+        and all(month in published and abs(published[month] - ndr) <= 1e-9 * abs(ndr) for month, ndr in hand.items())
+        and all(ndr is None for month, ndr in published.items() if month not in hand)
+    )
+
+
+def bench_size(customers: int, months: int, work: Path, verbose: bool) -> SizeResult:
+    result = SizeResult(customers=customers)
+    memory = PeakMemory()
+    clock = PhaseClock(result, memory, verbose)
+    data_dir, db_path, target = work / "data", work / "revops.duckdb", work / "target"
+    say = clock.progress if verbose else (lambda _message: None)
+
+    clock.start("generate")
+    generated = generate(data_dir, customers=customers, months=months, seed=SEED, end_month=END_MONTH, progress=say)
+    clock.stop()
+    result.rows["invoice_line_items"] = generated["invoice_line_items"]
+    result.rows["invoices"] = generated["invoices"]
+
+    report = run(data_dir, db_path, progress=clock.progress, target_path=target)
+    clock.stop()
+    result.rows["mrr_monthly"] = report.published_rows["mrr_monthly"]
+
+    clock.start("export")
+    export(db_path, work / "exports", ("parquet",))
+    clock.stop()
+
+    for node, seconds in report.dbt_timings.items():
+        kind = NODE_KINDS.get(node.split(".")[0])
+        if kind:
+            result.dbt_node_seconds[kind] = result.dbt_node_seconds.get(kind, 0.0) + seconds
+    result.dbt_slowest = sorted(report.dbt_timings.items(), key=lambda item: -item[1])[:12]
+    # Ephemeral models run inside the model that selects from them: only the others have timings.
+    result.ndr_dbt_nodes = [node for node in _ndr_models(target / "manifest.json") if node in report.dbt_timings]
+    result.ndr_dbt_seconds = sum(report.dbt_timings[node] for node in result.ndr_dbt_nodes)
+    _time_hand_written_ndr(db_path, result)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Printing
+
+
+def _rate(rows: int, seconds: float) -> str:
+    if seconds <= 0:
+        return "-"
+    rate = rows / seconds
+    return f"{rate / 1e6:.2f}M" if rate >= 1e6 else f"{rate / 1e3:.0f}k"
+
+
+def _mib(value: float) -> str:
+    return f"{value / 1024:.2f} GB" if value >= 1024 else f"{value:.0f} MB"
+
+
+def print_size(result: SizeResult, months: int) -> None:
+    rows = result.rows
+    print(
+        f"\n== {result.customers:,} customers x {months} months: {rows['invoice_line_items']:,} invoice line items, "
+        f"{rows['invoices']:,} invoices, {rows['mrr_monthly']:,} mrr_monthly rows"
+    )
+    for phase in PHASES:
+        seconds = result.seconds[phase]
+        print(
+            f"  {phase:10} {seconds:7.1f} s   line items/s {_rate(rows['invoice_line_items'], seconds):>7}   "
+            f"invoices/s {_rate(rows['invoices'], seconds):>7}   mrr rows/s {_rate(rows['mrr_monthly'], seconds):>7}   "
+            f"peak {_mib(result.peak_mib[phase]):>8}"
+        )
+    split = ", ".join(f"{kind} {seconds:.1f}" for kind, seconds in result.dbt_node_seconds.items())
+    print(f"  dbt build node-seconds: {split}")
+    print(
+        "  slowest dbt nodes: "
+        + ", ".join(f"{node.split('.')[-1]} {seconds:.1f} s" for node, seconds in result.dbt_slowest)
+    )
+    print(
+        f"  rolling NDR: dbt {result.ndr_dbt_seconds:.2f} s ({', '.join(node.split('.')[-1] for node in result.ndr_dbt_nodes)}"
+        f", node timings in the build); hand-written 12-month NDR query {result.ndr_query_seconds:.2f} s (best of 3): "
+        f"ratio {result.ndr_dbt_seconds / result.ndr_query_seconds:.1f}x, same NDR: {'yes' if result.ndr_matches else 'NO'}; "
+        f"hand-written for every lookback with GDR (the models' work) {result.all_lookbacks_query_seconds:.2f} s: "
+        f"ratio {result.ndr_dbt_seconds / result.all_lookbacks_query_seconds:.1f}x"
+    )
+    print(
+        f"  revops run (validate + build + publish) {result.run_seconds:.1f} s; "
+        f"end to end {result.total_seconds:.1f} s; peak {_mib(max(result.peak_mib.values()))}",
+        flush=True,
+    )
+
+
+def print_tables(results: list[SizeResult], months: int) -> None:
+    print(f"\n### {months} months of history; seconds of wall time, throughput in rows per second, peak RSS\n")
+    print("| customers | phase | seconds | invoice line items/s | invoices/s | mrr_monthly rows/s | peak memory |")
+    print("|---:|---|---:|---:|---:|---:|---:|")
+    for result in results:
+        rows = result.rows
+        for phase in PHASES:
+            seconds = result.seconds[phase]
+            print(
+                f"| {result.customers:,} | {phase} | {seconds:.1f} | {_rate(rows['invoice_line_items'], seconds)} | "
+                f"{_rate(rows['invoices'], seconds)} | {_rate(rows['mrr_monthly'], seconds)} | "
+                f"{_mib(result.peak_mib[phase])} |"
+            )
+        print(
+            f"| {result.customers:,} | **end to end** | **{result.total_seconds:.1f}** | "
+            f"{_rate(rows['invoice_line_items'], result.total_seconds)} | {_rate(rows['invoices'], result.total_seconds)} | "
+            f"{_rate(rows['mrr_monthly'], result.total_seconds)} | **{_mib(max(result.peak_mib.values()))}** |"
+        )
+    print(
+        "\n| customers | invoice line items | invoices | mrr_monthly rows | dbt build: load hook / models / unit tests"
+        " / data tests (node-seconds) | rolling NDR: dbt models / hand-written 12-month query (ratio)"
+        " | hand-written, every lookback with GDR (ratio) |"
+    )
+    print("|---:|---:|---:|---:|---|---|---|")
+    for result in results:
+        nodes = result.dbt_node_seconds
+        split = " / ".join(
+            f"{nodes.get(kind, 0.0):.1f}" for kind in ("load hook", "models", "unit tests", "data tests")
+        )
+        print(
+            f"| {result.customers:,} | {result.rows['invoice_line_items']:,} | {result.rows['invoices']:,} | "
+            f"{result.rows['mrr_monthly']:,} | {split} | {result.ndr_dbt_seconds:.2f} s / {result.ndr_query_seconds:.2f} s "
+            f"({result.ndr_dbt_seconds / result.ndr_query_seconds:.1f}x) | {result.all_lookbacks_query_seconds:.2f} s "
+            f"({result.ndr_dbt_seconds / result.all_lookbacks_query_seconds:.1f}x) |"
+        )
+
+
+def _bench_in_child(customers: int, months: int, work: Path, verbose: bool) -> SizeResult:
+    """Run one size in a fresh Python process, so that its peak memory is its own."""
+    command = [sys.executable, __file__, "--child", str(customers), "--months", str(months), "--work", str(work)]
+    subprocess.run([*command, *(["--verbose"] if verbose else [])], check=True)
+    data = json.loads((work / "result.json").read_text())
+    data["dbt_slowest"] = [tuple(pair) for pair in data["dbt_slowest"]]
+    return SizeResult(**data)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="customers per run, comma-separated")
+    parser.add_argument("--months", type=int, default=36, help="months of history")
+    parser.add_argument("--keep", type=Path, help="write the inputs, databases and exports here and keep them")
+    parser.add_argument("--verbose", action="store_true", help="show the pipeline's progress lines")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)  # one size, in its own process
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    arguments = parser.parse_args(argv)
+
+    if arguments.child:
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
+        result = bench_size(arguments.child, arguments.months, arguments.work, arguments.verbose)
+        print_size(result, arguments.months)
+        (arguments.work / "result.json").write_text(json.dumps(asdict(result)))
+        return 0
+
+    sizes = [int(size) for size in arguments.sizes.split(",") if size.strip()]
+    if arguments.keep:
+        arguments.keep.mkdir(parents=True, exist_ok=True)
+    root = arguments.keep or Path(tempfile.mkdtemp(prefix="revops-benchmark-"))
+    print(
+        f"revops benchmark: sizes {', '.join(f'{size:,}' for size in sizes)}; {arguments.months} months; "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; working in {root}",
+        flush=True,
+    )
+    results = []
+    try:
+        for customers in sizes:
+            work = root / f"customers_{customers}"
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
+            results.append(_bench_in_child(customers, arguments.months, work, arguments.verbose))
+    finally:
+        if not arguments.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    print_tables(results, arguments.months)
+    print(f"\n(load average at the end: {os.getloadavg()[0]:.1f})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
