@@ -184,6 +184,7 @@ class PeakMemory:
 class SizeResult:
     customers: int
     seconds: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # user + system, all threads
     peak_mib: dict[str, float] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)  # invoice_line_items, invoices, mrr_monthly
     dbt_node_seconds: dict[str, float] = field(default_factory=dict)
@@ -203,22 +204,29 @@ class SizeResult:
         return sum(self.seconds.values())
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and its children: steadier than wall time on a shared machine."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 class PhaseClock:
     """Turns the pipeline's progress lines into phase boundaries: wall time and peak memory per phase."""
 
     def __init__(self, result: SizeResult, memory: PeakMemory, verbose: bool) -> None:
         self.result, self.memory, self.verbose = result, memory, verbose
         self.phase: str | None = None
-        self.started = 0.0
+        self.started = self.cpu_started = 0.0
 
     def start(self, phase: str) -> None:
         self.stop()
-        self.phase, self.started = phase, time.perf_counter()
+        self.phase, self.started, self.cpu_started = phase, time.perf_counter(), _cpu_seconds()
         self.memory.reset()
 
     def stop(self) -> None:
         if self.phase is not None:
             self.result.seconds[self.phase] = time.perf_counter() - self.started
+            self.result.cpu_seconds[self.phase] = _cpu_seconds() - self.cpu_started
             self.result.peak_mib[self.phase] = self.memory.peak_mib()
             self.phase = None
 
@@ -343,7 +351,7 @@ def print_size(result: SizeResult, months: int) -> None:
     for phase in PHASES:
         seconds = result.seconds[phase]
         print(
-            f"  {phase:10} {seconds:7.1f} s   line items/s {_rate(rows['invoice_line_items'], seconds):>7}   "
+            f"  {phase:10} {seconds:7.1f} s (CPU {result.cpu_seconds[phase]:6.1f} s)   line items/s {_rate(rows['invoice_line_items'], seconds):>7}   "
             f"invoices/s {_rate(rows['invoices'], seconds):>7}   mrr rows/s {_rate(rows['mrr_monthly'], seconds):>7}   "
             f"peak {_mib(result.peak_mib[phase]):>8}"
         )
@@ -368,20 +376,25 @@ def print_size(result: SizeResult, months: int) -> None:
 
 
 def print_tables(results: list[SizeResult], months: int) -> None:
-    print(f"\n### {months} months of history; seconds of wall time, throughput in rows per second, peak RSS\n")
-    print("| customers | phase | seconds | invoice line items/s | invoices/s | mrr_monthly rows/s | peak memory |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
+    print(f"\n### {months} months of history; wall and CPU seconds, throughput in rows per second, peak RSS\n")
+    print(
+        "| customers | phase | seconds | CPU seconds | invoice line items/s | invoices/s | mrr_monthly rows/s "
+        "| peak memory |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
     for result in results:
         rows = result.rows
         for phase in PHASES:
             seconds = result.seconds[phase]
             print(
-                f"| {result.customers:,} | {phase} | {seconds:.1f} | {_rate(rows['invoice_line_items'], seconds)} | "
+                f"| {result.customers:,} | {phase} | {seconds:.1f} | {result.cpu_seconds[phase]:.1f} | "
+                f"{_rate(rows['invoice_line_items'], seconds)} | "
                 f"{_rate(rows['invoices'], seconds)} | {_rate(rows['mrr_monthly'], seconds)} | "
                 f"{_mib(result.peak_mib[phase])} |"
             )
         print(
             f"| {result.customers:,} | **end to end** | **{result.total_seconds:.1f}** | "
+            f"{sum(result.cpu_seconds.values()):.1f} | "
             f"{_rate(rows['invoice_line_items'], result.total_seconds)} | {_rate(rows['invoices'], result.total_seconds)} | "
             f"{_rate(rows['mrr_monthly'], result.total_seconds)} | **{_mib(max(result.peak_mib.values()))}** |"
         )
