@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,11 +28,19 @@ def _remove_database(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def run(data_dir: Path | None, db_path: Path, progress: Progress, target_path: Path | None = None) -> RunReport:
+def run(
+    data_dir: Path | None,
+    db_path: Path,
+    progress: Progress,
+    target_path: Path | None = None,
+    keep_build: Path | None = None,
+) -> RunReport:
     """Validate `data_dir`, build and test into a private file, and publish it onto `db_path`.
 
     `target_path` is dbt's target directory (default: the project's `target/`); give another one
-    to run beside a build that uses the project's.
+    to run beside a build that uses the project's. `keep_build`, when given, is where the tested
+    build file (every schema, not only the published one) is kept after publishing, for inspection
+    or benchmarks; by default it is removed.
     """
     from revops.validate import validate
 
@@ -67,9 +77,19 @@ def run(data_dir: Path | None, db_path: Path, progress: Progress, target_path: P
             manifest_path=Path(target_path or PROJECT_DIR / "target") / "manifest.json",
         )
         report.seconds["publish"] = time.perf_counter() - started
+        if keep_build is not None:
+            _keep(build_db, Path(keep_build))
     finally:
         _remove_database(build_db)
     return report
+
+
+def _keep(build_db: Path, destination: Path) -> None:
+    _remove_database(destination)
+    try:
+        os.link(build_db, destination)  # instant; the build file is removed right after
+    except OSError:
+        shutil.copyfile(build_db, destination)
 
 
 def _format_counts(counts: dict[str, int]) -> str:
