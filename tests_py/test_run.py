@@ -78,12 +78,6 @@ def _run(capsys, data_dir: Path, db: Path) -> tuple[int, str]:
     return code, capsys.readouterr().err
 
 
-def _rewrite(path: Path, old: str, new: str, count: int = 1) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, count))
-
-
 def _first_data_line(path: Path) -> str:
     return path.read_text().splitlines()[1]
 
