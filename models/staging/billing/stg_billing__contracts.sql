@@ -15,7 +15,8 @@ renamed as (
         cast(discount as decimal(9, 6)) as discount,
         cast(start_date as date) as start_date,
         cast(term_months as integer) as term_months,
-        cast(payment_cadence_months as integer) as payment_cadence_months
+        cast(payment_cadence_months as integer) as payment_cadence_months,
+        replaces_contract_id
     from source
 )
 

@@ -14,7 +14,8 @@ renamed as (
         cast(role_start_date as date) as role_start_date,
         cast(end_date as date) as end_date,
         cast(ote_usd as decimal(18, 2)) as ote_usd,
-        region
+        region,
+        cast(team_lead_since as date) as team_lead_since
     from source
 )
 
