@@ -227,6 +227,11 @@ class _Output:
 
     def write(self, name: str, columns: dict[str, object]) -> None:
         schema = self._schemas[name]
+        # Optional contract columns the generator does not model yet are written empty.
+        rows = len(next(iter(columns.values()))) if columns else 0
+        for column in self.tables[name].columns:
+            if column.optional and column.name not in columns:
+                columns = {**columns, column.name: pa.nulls(rows, schema.field(column.name).type)}
         if set(columns) != set(schema.names):
             raise AssertionError(f"{name}: columns {sorted(columns)} differ from the contract")
         arrays = []
@@ -244,7 +249,8 @@ class _Output:
 
     def write_rows(self, name: str, rows: list[dict[str, object]]) -> None:
         names = self._schemas[name].names
-        self.write(name, {column: [row[column] for row in rows] for column in names})
+        given = [column for column in names if not rows or column in rows[0]]
+        self.write(name, {column: [row[column] for row in rows] for column in given})
 
     def close(self) -> None:
         for name in self.tables:
