@@ -340,12 +340,12 @@ CASES = [
     ),
     pytest.param(
         setter("contracts", 2, "discount", "1"),
-        ("contracts.csv, column discount:", "outside 0 to 1", 'line 2: "1"'),
-        id="discount-not-below-one",
+        ("contracts.csv, column discount:", "outside 0 to 0.9", 'line 2: "1"'),
+        id="discount-above-the-bound",
     ),
     pytest.param(
         setter("contracts", 2, "payment_cadence_months", "0"),
-        ("contracts.csv, column payment_cadence_months:", "below 1", '"0"'),
+        ("contracts.csv, column payment_cadence_months:", "outside 1 to 120", '"0"'),
         id="cadence-zero",
     ),
     # 8. dates
