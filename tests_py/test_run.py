@@ -179,7 +179,7 @@ def test_bad_input_fails_clearly_and_publishes_nothing(corrupt, data_dir, previo
 def test_an_interrupted_build_leaves_the_published_file_unchanged(data_dir, previous, capsys, monkeypatch):
     before = digest(previous)
 
-    def interrupted_build(args, *, data_dir, db_path, **kwargs):
+    def interrupted_build(args, *, db_path, **kwargs):
         Path(db_path).write_bytes(b"half-written build")
         raise KeyboardInterrupt
 
@@ -193,10 +193,10 @@ def test_an_interrupted_build_leaves_the_published_file_unchanged(data_dir, prev
 
 
 def test_a_failing_dbt_test_publishes_nothing(data_dir, previous, capsys, monkeypatch):
-    """With validation bypassed, a duplicate invoice reaches dbt: its unique test fails and nothing is published."""
+    """With the key check bypassed, a duplicate invoice reaches dbt: its unique test fails and nothing is published."""
     before = digest(previous)
     corrupt_duplicate_key(data_dir)
-    monkeypatch.setattr("revops.validate.validate", lambda data_dir, progress=None: {})
+    monkeypatch.setattr("revops.validate._key_problems", lambda connection, found: [])
 
     code, stderr = _run(capsys, data_dir, previous)
 

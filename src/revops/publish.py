@@ -4,9 +4,11 @@ The build happens in a private file beside the destination. Publishing copies th
 `marts` schema (and nothing else: no raw input, no personal data) into a new file
 written in a storage format DuckDB 1.4+ readers open, adds `meta.build_info`, and
 moves it onto the destination with one atomic `os.replace`. A reader that has the
-old file open keeps reading the old copy; new readers get the new one. Until the
-replace, the destination is never touched, so a failed or interrupted run leaves it
-byte-for-byte as it was.
+old file open keeps reading the old copy. A new process reads the new one; a new
+connection in a process that still has the old file open may keep reading the old
+copy (DuckDB shares one open database per path within a process) until every
+connection to it there is closed. Until the replace, the destination is never
+touched, so a failed or interrupted run leaves it byte-for-byte as it was.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import contextlib
 import hashlib
 import json
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -27,15 +29,19 @@ PUBLISHED_SCHEMA = "marts"
 STORAGE_VERSION = "v1.4.0"
 
 
+def input_files(data_dir: Path) -> list[Path]:
+    """The CSV and Parquet files of an input directory, in name order."""
+    return [path for path in sorted(Path(data_dir).iterdir()) if path.is_file() and path.suffix in (".csv", ".parquet")]
+
+
 def input_fingerprint(data_dir: Path) -> str:
     """A SHA-256 over the input files' names and bytes, in name order."""
     digest = hashlib.sha256()
-    for path in sorted(Path(data_dir).iterdir()):
-        if path.is_file() and path.suffix in (".csv", ".parquet"):
-            digest.update(path.name.encode())
-            with path.open("rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
+    for path in input_files(data_dir):
+        digest.update(path.name.encode())
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
     return digest.hexdigest()
 
 
@@ -56,10 +62,22 @@ def _descriptions(manifest_path: Path) -> dict[str, tuple[str, dict[str, str]]]:
     return found
 
 
-def publish(build_db: Path, destination: Path, *, fingerprint: str, manifest_path: Path) -> dict[str, int]:
+def publish(
+    build_db: Path,
+    destination: Path,
+    *,
+    fingerprint: str,
+    manifest_path: Path,
+    as_of_month: date | None = None,
+    dbt_vars: dict[str, object] | None = None,
+) -> dict[str, int]:
     """Copy the published schema of `build_db` into a new file and move it onto `destination`.
 
-    Returns the row count of every published table.
+    `meta.build_info` records the build time, the input's fingerprint, the as-of month (null when
+    the newest month was reported) and the project variables the run overrode (JSON). Returns the
+    row count of every published table. The new file is written as `.NAME.publishing-<pid>` beside
+    the destination; a run killed before the move leaves it for the next run to remove
+    (`revops.workspace`).
     """
     destination = Path(destination).resolve()
     staging_file = destination.with_name(f".{destination.name}.publishing-{os.getpid()}")
@@ -104,12 +122,14 @@ def publish(build_db: Path, destination: Path, *, fingerprint: str, manifest_pat
             connection.execute(
                 "create table published.meta.build_info as select "
                 "cast(? as timestamp) as built_at, ? as input_fingerprint, ? as revops_version, "
-                "? as published_tables",
+                "? as published_tables, cast(? as date) as as_of_month, ? as dbt_vars",
                 [
                     datetime.now(UTC).replace(tzinfo=None),
                     fingerprint,
                     __version__,
                     json.dumps(rows, sort_keys=True),
+                    as_of_month,
+                    json.dumps(dbt_vars or {}, sort_keys=True),
                 ],
             )
             connection.execute("detach published")
