@@ -21,6 +21,12 @@ from revops import DEMO_DATA_DIR
 from revops.dbt_runner import print_progress
 from revops.errors import RevopsError, UsageError, database_error_sentence, os_error_sentence
 
+# What DuckDB says when the operating system refused a file operation.
+_MACHINE_REFUSED = re.compile(
+    r"Could not (write|read|open|create|truncate|sync|fsync|remove|move|rename)|No space left|Permission denied"
+    r"|Read-only file system|File too large|Disk quota"
+)
+
 # Project variables with an option of their own.
 OWN_OPTIONS = {"data_dir": "--data-dir", "as_of_month": "--as-of"}
 
@@ -224,7 +230,10 @@ def _environment_error(error: Exception) -> str | None:
         return os_error_sentence(error)
     import duckdb
 
-    if isinstance(error, duckdb.IOException | duckdb.PermissionException):
+    # A failed write can also surface as a failed commit (TransactionException): its words tell.
+    if isinstance(error, duckdb.IOException | duckdb.PermissionException) or (
+        isinstance(error, duckdb.Error) and _MACHINE_REFUSED.search(str(error))
+    ):
         return database_error_sentence(error)
     return None
 

@@ -42,6 +42,6 @@ def database_error_sentence(error: Exception) -> str:
     """DuckDB's input/output and permission errors, which carry the operating system's reason
     ("IO Error: Could not write file ...: No space left on device"), on one line."""
     text = " ".join(line.strip() for line in str(error).splitlines() if line.strip())
-    for prefix in ("IO Error: ", "Permission Error: "):
+    for prefix in ("TransactionContext Error: ", "Failed to commit: ", "IO Error: ", "Permission Error: "):
         text = text.removeprefix(prefix)
     return text.rstrip(".") + "."

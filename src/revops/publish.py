@@ -81,7 +81,7 @@ def publish(
     """
     destination = Path(destination).resolve()
     staging_file = destination.with_name(f".{destination.name}.publishing-{os.getpid()}")
-    staging_file.unlink(missing_ok=True)
+    _remove(staging_file)
     descriptions = _descriptions(manifest_path)
     rows: dict[str, int] = {}
     try:
@@ -142,5 +142,11 @@ def publish(
         finally:
             os.close(directory)
     finally:
-        staging_file.unlink(missing_ok=True)
+        _remove(staging_file)
     return rows
+
+
+def _remove(database: Path) -> None:
+    """A DuckDB file and its write-ahead log (left when a write failed)."""
+    for path in (database, database.with_name(database.name + ".wal")):
+        path.unlink(missing_ok=True)
