@@ -82,43 +82,12 @@ def publish(
     destination = Path(destination).resolve()
     staging_file = destination.with_name(f".{destination.name}.publishing-{os.getpid()}")
     _remove(staging_file)
-    descriptions = _descriptions(manifest_path)
-    rows: dict[str, int] = {}
     try:
         with duckdb.connect() as connection:
             connection.execute(f"attach {_quote(str(build_db))} as build (read_only)")
             connection.execute("use build")
-            tables = [
-                name
-                for (name,) in connection.execute(
-                    "select table_name from information_schema.tables where table_catalog = 'build' "
-                    "and table_schema = ? and table_type = 'BASE TABLE' order by table_name",
-                    [PUBLISHED_SCHEMA],
-                ).fetchall()
-            ]
             connection.execute(f"attach {_quote(str(staging_file))} as published (storage_version '{STORAGE_VERSION}')")
-            connection.execute(f"create schema published.{PUBLISHED_SCHEMA}")
-            connection.execute("create schema published.meta")
-            for table in tables:
-                connection.execute(
-                    f"create table published.{PUBLISHED_SCHEMA}.{table} as "
-                    f"select * from build.{PUBLISHED_SCHEMA}.{table}"
-                )
-                rows[table] = connection.execute(
-                    f"select count(*) from published.{PUBLISHED_SCHEMA}.{table}"
-                ).fetchone()[0]
-                description, columns = descriptions.get(table, ("", {}))
-                if description:
-                    connection.execute(
-                        f"comment on table published.{PUBLISHED_SCHEMA}.{table} is {_quote(description.strip())}"
-                    )
-                for column, text in columns.items():
-                    if text:
-                        with contextlib.suppress(duckdb.Error):
-                            connection.execute(
-                                f"comment on column published.{PUBLISHED_SCHEMA}.{table}.{column} "
-                                f"is {_quote(text.strip())}"
-                            )
+            rows = _copy_published_tables(connection, _descriptions(manifest_path))
             connection.execute(
                 "create table published.meta.build_info as select "
                 "cast(? as timestamp) as built_at, ? as input_fingerprint, ? as revops_version, "
@@ -133,17 +102,56 @@ def publish(
                 ],
             )
             connection.execute("detach published")
-        with staging_file.open("rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(staging_file, destination)
-        directory = os.open(destination.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
+        _move_into_place(staging_file, destination)
     finally:
         _remove(staging_file)
     return rows
+
+
+def _copy_published_tables(
+    connection: duckdb.DuckDBPyConnection, descriptions: dict[str, tuple[str, dict[str, str]]]
+) -> dict[str, int]:
+    """Every table of the build's published schema into the new file, with its comments; rows per table."""
+    tables = [
+        name
+        for (name,) in connection.execute(
+            "select table_name from information_schema.tables where table_catalog = 'build' "
+            "and table_schema = ? and table_type = 'BASE TABLE' order by table_name",
+            [PUBLISHED_SCHEMA],
+        ).fetchall()
+    ]
+    connection.execute(f"create schema published.{PUBLISHED_SCHEMA}")
+    connection.execute("create schema published.meta")
+    rows: dict[str, int] = {}
+    for table in tables:
+        connection.execute(
+            f"create table published.{PUBLISHED_SCHEMA}.{table} as select * from build.{PUBLISHED_SCHEMA}.{table}"
+        )
+        rows[table] = connection.execute(f"select count(*) from published.{PUBLISHED_SCHEMA}.{table}").fetchone()[0]
+        description, columns = descriptions.get(table, ("", {}))
+        if description:
+            connection.execute(
+                f"comment on table published.{PUBLISHED_SCHEMA}.{table} is {_quote(description.strip())}"
+            )
+        for column, text in columns.items():
+            if text:
+                with contextlib.suppress(duckdb.Error):
+                    connection.execute(
+                        f"comment on column published.{PUBLISHED_SCHEMA}.{table}.{column} is {_quote(text.strip())}"
+                    )
+    return rows
+
+
+def _move_into_place(staging_file: Path, destination: Path) -> None:
+    """Durably: the new file's bytes, then the one atomic rename, then the folder entry."""
+    with staging_file.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(staging_file, destination)
+    directory = os.open(destination.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
 
 
 def _remove(database: Path) -> None:
