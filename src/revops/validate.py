@@ -10,12 +10,12 @@ in the YAML (ranges, formats, date order, arithmetic, relationships) are listed 
 
 How the work is split:
 
-- DuckDB reads each file once, the way the dbt loader reads it (`read_csv(header = true,
-  all_varchar = true)` or `read_parquet`, every column as text), into an in-memory table of the
+- DuckDB reads each file once (`read_csv(header = true, all_varchar = true)` or `read_parquet`,
+  every column as text, the exact path: see `sql_path`), into an in-memory table of the
   contract's columns in file order, so a row's `rowid` gives its line: `rowid + 2` in a CSV file
   (the file is re-read for the few rows shown only when blank lines or values spanning lines
-  shift that), `rowid + 1` as the row of a Parquet file. A value that is empty or only spaces is
-  null.
+  shift that), `rowid + 1` as the row of a Parquet file. Values are trimmed; a value that is
+  empty or only spaces is null. These tables are what the snapshot for the build holds.
 - great-expectations checks the rules that look at one row at a time (filled, type, accepted
   values, ranges, month and quarter formats, column pairs, invoice arithmetic), on pandas frames
   streamed from DuckDB through Arrow in chunks of about half a million rows, holding only the
@@ -23,7 +23,8 @@ How the work is split:
   parsers below: null where the text does not parse) and a few derived columns. One ephemeral
   context and one suite per table are built per run, not per chunk.
 - DuckDB checks what needs a whole table or several: unique keys, orphans, invoice subtotals
-  against their lines, refunds against their invoice's products, consolidation cycles.
+  against their lines, refunds against their invoice's products, consolidation cycles, contract
+  prices and renewals, and the plausibility rules below.
 
 What each contract `data_type` accepts (surrounding spaces are ignored):
 
