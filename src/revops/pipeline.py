@@ -68,7 +68,11 @@ def run(
     db_path = Path(db_path).resolve()
     options = options or RunOptions()
     if not data_dir.is_dir():
-        raise InputError(f"The input directory {data_dir} does not exist.")
+        raise InputError(
+            f"--data-dir {data_dir} is a file; name the folder that holds the input files."
+            if data_dir.exists()
+            else f"The input directory {data_dir} does not exist."
+        )
     if not db_path.parent.is_dir():
         raise RevopsError(f"The folder for the database, {db_path.parent}, does not exist.")
     if db_path.is_dir():
