@@ -45,13 +45,14 @@ def _kill_after(process: subprocess.Popen, seconds: float) -> bool:
         return True
 
 
-def _kill_while_publishing(process: subprocess.Popen, log: Path, rng: random.Random) -> bool:
+def _kill_while_publishing(process: subprocess.Popen, db: Path, rng: random.Random) -> bool:
+    """SIGKILL the run once the new file is being written beside the published one."""
     deadline = time.monotonic() + 300
-    while "Publishing to" not in log.read_text():
+    while not list(db.parent.glob(f".{db.name}.publishing-*")):
         if process.poll() is not None or time.monotonic() > deadline:
             return False
-        time.sleep(0.02)
-    return _kill_after(process, rng.uniform(0.0, 0.3))
+        time.sleep(0.005)
+    return _kill_after(process, rng.uniform(0.0, 0.05))
 
 
 def _assert_intact(db: Path, before: str, data_dir: Path, context: str) -> None:
@@ -79,7 +80,7 @@ def test_killed_runs_leave_the_published_file_intact_and_the_next_run_succeeds(v
 
     before = _digest(db)
     process = _start(valid_inputs, db, log)
-    killed = _kill_while_publishing(process, log, rng)
+    killed = _kill_while_publishing(process, db, rng)
     _assert_intact(db, before, valid_inputs, f"killed while publishing (seed {SEED}): {killed}")
 
     final = subprocess.run(

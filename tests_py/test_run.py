@@ -352,6 +352,9 @@ def test_export_to_an_existing_file_is_one_line(published, tmp_path, capsys):
     ]
 
 
+_REAL_OPEN = os.open
+
+
 @contextlib.contextmanager
 def _read_only(folder: Path, monkeypatch):
     """The folder refuses new files: chmod for an ordinary user; for root, which chmod does not stop,
@@ -377,18 +380,48 @@ def _read_only(folder: Path, monkeypatch):
         return real_open(path, flags, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", refusing_open)
-    yield
+    try:
+        yield
+    finally:
+        monkeypatch.setattr(os, "open", real_open)
 
 
-def test_a_read_only_folder_is_one_line(data_dir, previous, capsys, monkeypatch):
+def test_a_read_only_folder_is_one_line(valid_inputs, previous, capsys, monkeypatch):
     before = digest(previous)
     with _read_only(previous.parent, monkeypatch):
-        code, stderr = _run(capsys, data_dir, previous)
+        code, stderr = _run(capsys, valid_inputs, previous)
     assert code == 1
     lines = _error_lines(stderr)
     assert len(lines) == 1 and str(previous.parent) in lines[0], stderr
     assert "Operation not permitted" in lines[0] or "Permission denied" in lines[0]
     assert stderr.rstrip().endswith("revops run failed; nothing was published.")
+    assert digest(previous) == before
+
+
+def test_a_folder_that_turns_read_only_before_publishing_is_one_line(
+    valid_inputs, published, previous, capsys, monkeypatch
+):
+    """The build passed (a copy of a published file stands in for it); then the folder refuses the new file."""
+    before = digest(previous)
+    real_publish = pipeline.publish
+
+    def build(args, *, db_path, **kwargs):
+        shutil.copyfile(published, db_path)
+        return DbtOutcome(seconds=0.0, counts={"pass": 1})
+
+    def publish_into_a_read_only_folder(*args, **kwargs):
+        with _read_only(previous.parent, monkeypatch):
+            if os.open is not _REAL_OPEN:  # no way to make the folder refuse DuckDB: refuse as it would
+                raise PermissionError(13, "Permission denied", str(previous.parent / ".published.duckdb.publishing"))
+            return real_publish(*args, **kwargs)
+
+    monkeypatch.setattr("revops.pipeline.invoke", build)
+    monkeypatch.setattr("revops.pipeline.publish", publish_into_a_read_only_folder)
+    code, stderr = _run(capsys, valid_inputs, previous)
+    assert code == 1
+    lines = _error_lines(stderr)
+    assert len(lines) == 1 and ".published.duckdb.publishing" in lines[0], stderr
+    assert "Operation not permitted" in lines[0] or "Permission denied" in lines[0]
     assert digest(previous) == before
 
 

@@ -15,6 +15,7 @@ live run's files are never touched.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
@@ -91,7 +92,10 @@ class Workspace:
         if self._lock_fd is None:
             return
         try:
-            self.lock_path.unlink(missing_ok=True)  # while still holding it: see _lock
+            # While still holding it (see _lock). A lock file left behind (a folder that turned
+            # read-only) is harmless: closing releases the lock.
+            with contextlib.suppress(OSError):
+                self.lock_path.unlink(missing_ok=True)
         finally:
             os.close(self._lock_fd)
             self._lock_fd = None
