@@ -58,6 +58,7 @@ QUERIES = {
                 new_rate_pct, expansion_rate_pct, contraction_rate_pct, churn_rate_pct,
                 new_customers, reactivated_customers, churned_customers, active_customers, is_provisional
             from marts.lifecycle_components_monthly
+            where is_in_analysis_window
             order by month desc
             limit {BRIDGE_MONTHS}
         ) as newest
@@ -83,18 +84,19 @@ QUERIES = {
         from marts.retention_cohorts
         order by cohort_month, months_since_start
     """,
-    "reporting_month": "select max(month) as month from marts.customer_lifecycle_monthly",
+    # The lifecycle tables hold the whole history; the report shows the analysis window.
+    "reporting_month": "select max(month) as month from marts.customer_lifecycle_monthly where is_in_analysis_window",
     "gainers": f"""
         select organization_id, stage, previous_mrr_usd, mrr_usd, mrr_change_usd
         from marts.customer_lifecycle_monthly
-        where month = ? and mrr_change_usd > 0
+        where is_in_analysis_window and month = ? and mrr_change_usd > 0
         order by mrr_change_usd desc, organization_id
         limit {MOVERS}
     """,
     "losers": f"""
         select organization_id, stage, previous_mrr_usd, mrr_usd, mrr_change_usd
         from marts.customer_lifecycle_monthly
-        where month = ? and mrr_change_usd < 0
+        where is_in_analysis_window and month = ? and mrr_change_usd < 0
         order by mrr_change_usd, organization_id
         limit {MOVERS}
     """,
