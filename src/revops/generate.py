@@ -687,9 +687,12 @@ def _bill(c: _Cohort, cal: _Calendar, rng: np.random.Generator, ids: _Counters, 
         },
     )
 
-    # Contracts and their credit purchase invoices (no line items; subtotal = total = the payment).
+    # Contracts and their credit purchase invoices (no line items; subtotal = total = the payment), issued
+    # the way billing systems issue them: one-off invoices dated on the day their period starts, the first
+    # one on an account a few days before its contract starts.
     contract_rows, purchase_rows = [], []
     contract_ended = np.full(n, -(10**6), dtype=np.int64)
+    first_start_on_account = _first_contract_start_per_account(c, usage_bc, credits_bc)
     for deal in c.contracts:
         if deal.start + deal.term - 1 < 0:
             continue  # ended before the window
@@ -705,8 +708,9 @@ def _bill(c: _Cohort, cal: _Calendar, rng: np.random.Generator, ids: _Counters, 
             last_month = first_month + deal.cadence - 1
             if first_month > last or last_month < 0:
                 continue
+            ahead = period == 0 and deal.start == first_start_on_account[buyer_bc]
             purchase_rows.append(
-                (buyer_bc, first_month, last_month, deal.price_cents * deal.cadence // deal.term, buyer_created)
+                (buyer_bc, first_month, last_month, deal.price_cents * deal.cadence // deal.term, buyer_created, ahead)
             )
             bc_has_invoice[buyer_bc - bc_first] = True
     contract_first = ids.take("contract", len(contract_rows))
@@ -723,15 +727,18 @@ def _bill(c: _Cohort, cal: _Calendar, rng: np.random.Generator, ids: _Counters, 
             "start_date": cal.start(np.array([deal.start for deal, _ in contract_rows], dtype=np.int64)),
             "term_months": [deal.term for deal, _ in contract_rows],
             "payment_cadence_months": [deal.cadence for deal, _ in contract_rows],
+            "replaces_contract_id": [None] * len(contract_rows),  # optional column; no early renewals here
         },
     )
     p_count = len(purchase_rows)
     p_start = np.array([row[1] for row in purchase_rows], dtype=np.int64)
     p_cents = np.array([row[3] for row in purchase_rows], dtype=np.int64)
+    p_days_ahead = np.where([row[5] for row in purchase_rows], rng.integers(2, 10, p_count), 0)
     p_created = np.maximum(
-        _at(cal.start(p_start), rng.integers(3, 10, p_count) * -86_400 + 36_000),
+        _at(cal.start(p_start), p_days_ahead * -86_400 + 36_000),
         np.array([row[4] for row in purchase_rows], dtype="datetime64[s]") + np.timedelta64(3600, "s"),
     )
+    p_dated = p_created.astype("datetime64[D]")
     p_status = np.where((p_start == last) & (rng.random(p_count) < 0.5), OPEN, PAID)
     p_paid = p_status == PAID
     purchase_first = ids.take("invoice", p_count)
@@ -743,8 +750,8 @@ def _bill(c: _Cohort, cal: _Calendar, rng: np.random.Generator, ids: _Counters, 
             "billing_customer_id": _bc_ids([row[0] for row in purchase_rows]),
             "invoice_type": _labels(INVOICE_TYPES, zeros + 1),
             "status": _labels(STATUSES, p_status),
-            "period_start": cal.start(p_start),
-            "period_end": cal.end(np.array([row[2] for row in purchase_rows], dtype=np.int64)),
+            "period_start": p_dated,
+            "period_end": p_dated,
             "currency": _labels(("usd",), zeros),
             "subtotal_usd": _money(p_cents),
             "discount_usd": _money(zeros),
@@ -867,6 +874,15 @@ def _bill(c: _Cohort, cal: _Calendar, rng: np.random.Generator, ids: _Counters, 
     )
 
 
+def _first_contract_start_per_account(c: _Cohort, usage_bc: np.ndarray, credits_bc: np.ndarray) -> dict[int, int]:
+    """The start month of the first contract whose credits are bought on each billing account."""
+    first: dict[int, int] = {}
+    for deal in c.contracts:
+        buyer = int(usage_bc[deal.usage_org] if deal.cadence == 12 else credits_bc[deal.credits_org])
+        first[buyer] = min(first.get(buyer, deal.start), deal.start)
+    return first
+
+
 def _cancel_at(c: _Cohort, cal: _Calendar, rng: np.random.Generator) -> np.ndarray:
     """When an organization's usage subscription was canceled: late in its last month with usage
     invoices, when that month is before the window's last month; NaT while it is a customer."""
@@ -925,6 +941,7 @@ class _Story:
     credits_from: str | None = None  # the organization that buys the credits, when not this one
     zero_invoices: bool = False
     employees: int = 40
+    startup_credits_outlive_expiry: bool = False  # the billing system keeps applying them after expiry
 
 
 @dataclass
@@ -1283,7 +1300,66 @@ def _script(cal: _Calendar) -> _Script:
         ("trial_ended", last - 8, last - 4, "Evaluating a self-hosted deployment"),
         ("trial_ongoing", last - 3, None, "Proof of concept before a possible move"),
     ]
+    revenue_stories, revenue_consolidations, revenue_trials = _revenue_rule_scenarios(cal)
+    stories += revenue_stories
+    consolidations += revenue_consolidations
+    trials += revenue_trials
     return _Script(stories, consolidations, trials, {"q1": q1, "q2": q2, "q3": q3, "move": move})
+
+
+# --------------------------------------------------------------------------------------------
+# Scenario organizations for the revenue rules that real billing data trips over
+# --------------------------------------------------------------------------------------------
+
+
+def _revenue_rule_scenarios(
+    cal: _Calendar,
+) -> tuple[list[_Story], list[tuple[str, str, int, int]], list[tuple[str, int, int | None, str]]]:
+    """Storylines (appended after the others, so earlier organization ids stay put) for a trial on
+    one team of a customer, a qualifying credit that causes no dip, a spike in a customer's second
+    month and startup credits still applied after they expired. Credit purchases issued as one-off
+    invoices, some dated before their contract starts, come from the billing engine (`_bill`)."""
+    last = cal.last
+
+    def at(month: int) -> int:
+        return max(0, month)
+
+    stories = [
+        # A parent paying $10k a month whose new child team trials for $3k: only the team's revenue goes.
+        _Story("trial_parent", created=-20, spans=[(0, last, 10_000, 0.0)], shares=_MULTI, employees=1200),
+        _Story(
+            "trial_child_team",
+            created=at(last - 9) - 1,
+            spans=[(at(last - 9), last, 3000, 0.0)],
+            shares=_PA_SR,
+            employees=1200,
+        ),
+        # A qualifying credit (600 >= half of 1,000) on a 3,000 bill: 2,400 is no dip, nothing to repair.
+        _Story(
+            "credit_dipless",
+            created=-12,
+            spans=[(0, last - 7, 1000, 0.0), (last - 5, last, 2500, 0.0)],
+            points={last - 6: 3000},
+            credits=[(last - 6, 600, "Promo Credit")],
+            employees=30,
+        ),
+        # A new customer's second month spikes: 1,000 -> 3,100 -> 1,000 (judged against its first month).
+        _Story("spike_second_month", created=last - 9, spans=[(last - 8, last, 1000, 0.0)], points={last - 7: 3100}),
+        # $30k of startup credits at $1.5k a month: $12k are left when they expire and still get applied.
+        _Story(
+            "startup_credits_after_expiry",
+            STARTUP,
+            created=at(last - 17) - 1,
+            spans=[(at(last - 17), last, 1500, 0.0)],
+            shares=_PA_SR,
+            startup=(30_000, at(last - 17)),
+            startup_credits_outlive_expiry=True,
+            employees=10,
+        ),
+    ]
+    consolidations = [("trial_child_team", "trial_parent", at(last - 9), SAME_COMPANY)]
+    trials = [("trial_child_team", last - 7, last - 5, "New team evaluating a self-hosted deployment")]
+    return stories, consolidations, trials
 
 
 def _story_path(story: _Story, cal: _Calendar, rng: np.random.Generator) -> np.ndarray:
@@ -1350,7 +1426,7 @@ def _scenario_cohort(script: _Script, cal: _Calendar, rng: np.random.Generator, 
             c.startup_credit[o] = _cents(credit)
             c.startup_expires[o] = cal.start(start + 12)
             c.pool_grant[o, start + hist] = _cents(credit)
-            if start + 12 + hist < cal.span:
+            if start + 12 + hist < cal.span and not story.startup_credits_outlive_expiry:
                 c.pool_reset[o, start + 12 + hist] = True
         buyer = index[story.credits_from] if story.credits_from else o
         for start, credit, discount_bp, cadence in story.contracts:
@@ -1704,6 +1780,7 @@ def _sales(cal: _Calendar, rng: np.random.Generator, script: _Script, candidates
                 "end_date": r.end,
                 "ote_usd": _decimal(r.ote_usd * 100),
                 "region": r.region,
+                "team_lead_since": None,  # optional column; empty = lead since role_start_date
             }
             for r in reps
         ],
