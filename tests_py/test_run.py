@@ -290,3 +290,88 @@ def test_the_demo_tam_books_exercise_every_quota_rule(published):
             "select count(*) from marts.team_quota_attainment_quarterly where ramping_members > 0"
         ).fetchone()
         assert ramping > 0
+
+
+# The revenue cases real billing data brings, each seen in the published demo build (joined to the demo
+# input where the case lives in the input). Each query counts the rows that show the case.
+DEMO_REVENUE_CASES = {
+    "credit_purchase_dated_before_its_contract_pays_the_first_period": """
+        with first_periods as (
+            select contract.organization_id, contract.start_date, contract.payment_cadence_months
+            from read_csv('{demo}/contracts.csv') as contract
+            join read_csv('{demo}/invoices.csv') as invoice
+              on invoice.billing_customer_id = contract.credits_billing_customer_id
+            where invoice.invoice_type = 'credit_purchase' and invoice.period_start = invoice.period_end
+              and invoice.period_start < contract.start_date
+              and invoice.period_start >= contract.start_date - interval 10 day
+        )
+        select count(*) from first_periods
+        where (select count(*) from marts.mrr_monthly as mrr
+               where mrr.organization_id = first_periods.organization_id
+                 and mrr.month >= first_periods.start_date
+                 and mrr.month < first_periods.start_date + to_months(first_periods.payment_cadence_months)
+                 and mrr.mrr_usd > 0
+                 and mrr.billing_configuration like 'enterprise%') = first_periods.payment_cadence_months
+    """,
+    "trial_of_a_child_team_leaves_the_parent_revenue": """
+        select count(*) from marts.revenue_adjustments
+        where adjustment_type = 'trial' and product_key is null and mrr_after_usd > 0
+    """,
+    "qualifying_credit_without_a_dip_changes_nothing": """
+        with qualifying as (
+            select customer.organization_id, credit.applies_to_month as month, sum(credit.amount_usd) as amount_usd
+            from read_csv('{demo}/credits.csv') as credit
+            join read_csv('{demo}/billing_customers.csv') as customer using (billing_customer_id)
+            where credit.reason in ('Promo Credit', 'Incident Credit', 'Bug Credit')
+            group by all
+        )
+        select count(*) from qualifying
+        join marts.mrr_monthly as current using (organization_id, month)
+        join marts.mrr_monthly as previous
+          on previous.organization_id = current.organization_id and previous.month = current.month - interval 1 month
+        where qualifying.amount_usd >= 0.5 * previous.mrr_after_trials_usd and previous.mrr_after_trials_usd > 0
+          and current.mrr_after_trials_usd >= previous.mrr_after_trials_usd and not current.is_one_time_credit_month
+          and not current.is_provisional
+    """,
+    "spike_in_a_customers_second_month": """
+        with first_months as (select organization_id, min(month) as first_month from marts.mrr_monthly group by 1)
+        select count(*) from marts.revenue_adjustments as adjustment join first_months using (organization_id)
+        where adjustment.adjustment_type = 'spike' and adjustment.product_key is null
+          and adjustment.month = first_months.first_month + interval 1 month
+    """,
+    "startup_credits_after_expiry_are_paid_revenue": """
+        select count(*) from read_csv('{demo}/invoices.csv') as invoice
+        join read_csv('{demo}/billing_customers.csv') as customer using (billing_customer_id)
+        join marts.mrr_monthly as mrr
+          on mrr.organization_id = customer.organization_id and mrr.month = invoice.period_start
+        where customer.is_startup_plan and invoice.invoice_type = 'usage' and invoice.credit_applied_usd > 0
+          and invoice.period_start > customer.startup_credit_expires_on
+          and mrr.billing_configuration = 'paid' and mrr.mrr_usd >= invoice.credit_applied_usd
+    """,
+    "three_years_of_lifecycle_history_beyond_the_window": """
+        select count(*) from (
+            select count(distinct month) as months, count(distinct case when not is_in_analysis_window then month end)
+                as months_before_the_window
+            from marts.lifecycle_components_monthly
+        ) where months >= 36 and months_before_the_window >= 18
+    """,
+    "cross_sell_and_a_small_first_bill_of_another_product_without_the_flag": """
+        select least(
+            (select count(*) from marts.product_lifecycle_monthly where is_cross_sell),
+            (select count(*) from marts.product_lifecycle_monthly as product
+             where product.stage = 'NEW' and not product.is_cross_sell and product.mrr_usd < 100
+               and exists (
+                 select 1 from marts.product_lifecycle_monthly as other
+                 where other.organization_id = product.organization_id and other.product_key <> product.product_key
+                   and other.month < product.month and other.mrr_usd > 0))
+        )
+    """,
+}
+
+
+@pytest.mark.parametrize("case", sorted(DEMO_REVENUE_CASES))
+def test_the_demo_company_exercises_every_revenue_case(published, case):
+    query = DEMO_REVENUE_CASES[case].format(demo=DEMO_DATA_DIR)
+    with duckdb.connect(str(published), read_only=True) as connection:
+        (found,) = connection.execute(query).fetchone()
+    assert found > 0, case
