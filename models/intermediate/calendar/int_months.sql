@@ -22,27 +22,47 @@ recognised_usage_invoices as (
         and invoice_type = 'usage'
 ),
 
+reporting_month as (
+    {% if var('as_of_month') -%}
+        select
+            cast({{ dbt.date_trunc('month', "cast('" ~ var('as_of_month') ~ "' as date)") }} as date)
+                as reporting_month
+    {%- else -%}
+        select cast({{ dbt.date_trunc('month', 'max(period_start_date)') }} as date) as reporting_month
+        from recognised_usage_invoices
+    {%- endif %}
+),
+
+-- Only what is dated up to the reporting month can open the calendar.
 attributed_first_months as (
-    select cast({{ dbt.date_trunc('month', 'period_start_date') }} as date) as month
+    select cast({{ dbt.date_trunc('month', 'recognised_usage_invoices.period_start_date') }} as date) as month
     from recognised_usage_invoices
+    cross join reporting_month
+    where
+        cast({{ dbt.date_trunc('month', 'recognised_usage_invoices.period_start_date') }} as date)
+        <= reporting_month.reporting_month
 
     union all
 
-    select first_month as month
+    select credit_purchases_assigned.first_month as month
     from credit_purchases_assigned
+    cross join reporting_month
+    where
+        cast({{ dbt.date_trunc('month', 'credit_purchases_assigned.invoice_period_start_date') }} as date)
+        <= reporting_month.reporting_month
+),
+
+first_month as (
+    select min(month) as first_month
+    from attributed_first_months
 ),
 
 bounds as (
     select
-        (select min(month) from attributed_first_months) as first_month,
-        {% if var('as_of_month') -%}
-            cast({{ dbt.date_trunc('month', "cast('" ~ var('as_of_month') ~ "' as date)") }} as date) as last_month
-        {%- else -%}
-            (
-                select cast({{ dbt.date_trunc('month', 'max(period_start_date)') }} as date)
-                from recognised_usage_invoices
-            ) as last_month
-        {%- endif %}
+        first_month.first_month,
+        reporting_month.reporting_month as last_month
+    from first_month
+    cross join reporting_month
 ),
 
 integers as (

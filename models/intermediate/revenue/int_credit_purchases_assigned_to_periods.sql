@@ -146,6 +146,7 @@ assigned as (
     select
         targeted.invoice_id,
         targeted.billing_customer_id,
+        targeted.period_start_date as invoice_period_start_date,
         targeted.matched_by,
         targeted.contract_id,
         contract_payment_periods.period_number,
