@@ -11,9 +11,11 @@
         case
             when {{ billing_configuration }} = 'startup_plan' then 0
             else greatest(
-                0,
-                cast({{ amount_after_coupons_usd }} * (1 - {{ contract_discount }}) as decimal(18, 2))
-                - {{ refunded_usd }}
+                cast(0 as decimal(18, 2)),
+                cast(
+                    cast({{ amount_after_coupons_usd }} * (1 - {{ contract_discount }}) as decimal(18, 2))
+                    - {{ refunded_usd }} as decimal(18, 2)
+                )
             )
         end as decimal(18, 2)
     )
