@@ -26,7 +26,6 @@ invoice_payments as (
 joined as (
     select
         accounts_counted.*,
-        invoice_payments.payment_cutoff_date,
         invoice_payments.settled_at as invoices_settled_at,
         coalesce(invoice_payments.is_paid_by_cutoff, true) as is_paid_by_cutoff,
         coalesce(invoice_payments.has_paid_enough_invoices, false) as has_paid_enough_invoices,

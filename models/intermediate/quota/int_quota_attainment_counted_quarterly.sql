@@ -52,6 +52,7 @@ joined as (
         quarters.is_quarter_in_progress,
         quarters.is_first_reported_quarter,
         quarters.attainment_empty_reason,
+        quarters.payment_cutoff_date,
         books.ownership_basis,
         books.book_stint_start_date,
         books.assigned_date,

@@ -142,7 +142,7 @@ percentages as (
         cast(100.0 * attainment_usd / nullif(quota_usd, 0) as double) as attainment_pct,
         cast(100.0 * commissionable_attainment_usd / nullif(quota_usd, 0) as double) as commissionable_attainment_pct,
         cast(
-            100.0 * (coalesce(commissionable_attainment_usd, 0) + released_held_back_attainment_usd)
+            100.0 * (commissionable_attainment_usd + released_held_back_attainment_usd)
             / nullif(quota_usd, 0) as double
         ) as paid_attainment_pct
     from joined

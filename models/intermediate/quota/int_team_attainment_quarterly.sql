@@ -82,7 +82,7 @@ percentages as (
             100.0 * commissionable_attainment_usd / nullif(team_quota_usd, 0) as double
         ) as commissionable_attainment_pct,
         cast(
-            100.0 * (coalesce(commissionable_attainment_usd, 0) + released_held_back_attainment_usd)
+            100.0 * (commissionable_attainment_usd + released_held_back_attainment_usd)
             / nullif(team_quota_usd, 0) as double
         ) as commission_attainment_pct
     from first_quarter_emptied
