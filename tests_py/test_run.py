@@ -271,25 +271,165 @@ def test_the_demo_company_exercises_every_case(published, query, expected):
     assert found == expected
 
 
-def test_the_demo_tam_books_exercise_every_quota_rule(published):
-    flags = [
-        "is_new_customer",
-        "is_churned",
-        "has_annual_contract",
-        "in_grace_period",
-        "optimization_excluded",
-        "not is_commissionable",
-    ]
+ACCOUNTS = "marts.tam_quota_account_quarterly"
+REPS = "marts.tam_quota_attainment_quarterly"
+
+
+def _demo_input(name: str) -> str:
+    return f"read_csv('{DEMO_DATA_DIR / name}.csv', header = true)"
+
+
+# Each quota rule and case, as a query counting the published rows (joined to the demo input where the
+# case is defined by it) that show it. A case the demo company does not exercise counts 0.
+QUOTA_CASES = {
+    "new_customer": f"select count(*) from {ACCOUNTS} where is_new_customer",
+    "churned": f"select count(*) from {ACCOUNTS} where is_churned",
+    "annual_contract": f"select count(*) from {ACCOUNTS} where has_annual_contract",
+    "grace_period": f"select count(*) from {ACCOUNTS} where in_grace_period",
+    "approved_optimization": f"select count(*) from {ACCOUNTS} where optimization_excluded",
+    "not_commissionable": f"select count(*) from {ACCOUNTS} where not is_commissionable",
+    "ramping_team_member": (
+        "select count(*) from marts.team_quota_attainment_quarterly where ramping_members > 0 and ramped_members > 0"
+    ),
+    "first_quarter_of_the_data_is_empty": f"""
+        select least(
+            (select count(*) from {ACCOUNTS}
+             where is_first_reported_quarter and attainment_usd is null and attainment_empty_reason = 'first_quarter_of_data'),
+            (select count(*) from {REPS}
+             where is_first_reported_quarter and attainment_usd is null and attainment_empty_reason = 'first_quarter_of_data')
+        )
+    """,
+    "conversion_on_flat_usage_is_zero": f"""
+        select count(*) from {ACCOUNTS}
+        where previous_quarter_own_run_rate_usd = 0 and contract_run_rate_usd > 0 and attainment_usd = 0
+          and previous_quota_arr_as_reported_usd > previous_quota_arr_usd
+    """,
+    "non_renewal_on_flat_usage_is_zero": f"""
+        select count(*) from {ACCOUNTS}
+        where previous_quarter_own_run_rate_usd > 0 and contract_run_rate_usd = 0 and attainment_usd = 0
+          and previous_quota_arr_as_reported_usd < previous_quota_arr_usd
+    """,
+    "upsized_renewal_on_flat_usage_is_zero": f"""
+        with contracts as (select * from {_demo_input("contracts")}),
+        renewals as (
+            select renewal.organization_id, renewal.start_date
+            from contracts as renewal
+            join contracts as original
+              on original.organization_id = renewal.organization_id
+             and original.start_date + to_months(original.term_months) = renewal.start_date
+             and renewal.credit_usd / renewal.term_months > original.credit_usd / original.term_months
+            where renewal.replaces_contract_id is null
+        )
+        select count(*) from {ACCOUNTS} as account
+        join renewals
+          on account.organization_id = renewals.organization_id
+         and account.quarter_start_month = date_trunc('quarter', renewals.start_date)
+        where account.attainment_usd = 0 and account.contract_run_rate_usd > account.previous_quarter_own_run_rate_usd
+    """,
+    "coterminus_expansion_on_flat_usage_is_zero": f"""
+        with contracts as (select * from {_demo_input("contracts")}),
+        expansions as (
+            select expansion.organization_id, expansion.start_date
+            from contracts as expansion
+            join contracts as original
+              on original.organization_id = expansion.organization_id
+             and original.start_date < expansion.start_date
+             and original.start_date + to_months(original.term_months)
+               = expansion.start_date + to_months(expansion.term_months)
+            where expansion.replaces_contract_id is null
+        )
+        select count(*) from {ACCOUNTS} as account
+        join expansions
+          on account.organization_id = expansions.organization_id
+         and account.quarter_start_month = date_trunc('quarter', expansions.start_date)
+        where account.attainment_usd = 0 and account.contract_run_rate_usd > account.previous_quarter_own_run_rate_usd
+    """,
+    "early_renewal_on_flat_usage_is_zero": f"""
+        with contracts as (select * from {_demo_input("contracts")}),
+        early_renewals as (
+            select renewal.organization_id, renewal.start_date
+            from contracts as renewal
+            join contracts as original
+              on original.contract_id = renewal.replaces_contract_id
+             and renewal.start_date < original.start_date + to_months(original.term_months)
+        )
+        select count(*) from {ACCOUNTS} as account
+        join early_renewals
+          on account.organization_id = early_renewals.organization_id
+         and account.quarter_start_month = date_trunc('quarter', early_renewals.start_date)
+        where account.attainment_usd = 0 and account.has_annual_contract
+    """,
+    "growth_beyond_the_run_rate_counts": f"""
+        select count(*) from {ACCOUNTS}
+        where has_annual_contract and contract_run_rate_usd = previous_quarter_own_run_rate_usd
+          and usage_beyond_run_rate_usd > previous_usage_beyond_run_rate_usd and attainment_usd > 0
+    """,
+    "mid_quarter_handover_stays_with_the_first_day_owner": f"""
+        with owners as (select * from {_demo_input("account_owners")} where segment = 'AM Managed'),
+        handovers as (
+            select handed.organization_id, kept.owner_id, date_trunc('quarter', handed.start_date) as quarter_start
+            from owners as handed
+            join owners as kept
+              on kept.organization_id = handed.organization_id
+             and kept.owner_id <> handed.owner_id
+             and kept.end_date = handed.start_date - interval 1 day
+             and kept.start_date <= date_trunc('quarter', handed.start_date)
+            where handed.start_date > date_trunc('quarter', handed.start_date)
+        )
+        select count(*) from {ACCOUNTS} as account
+        join handovers
+          on account.organization_id = handovers.organization_id
+         and account.quarter_start_month = handovers.quarter_start
+         and account.owner_id = handovers.owner_id
+    """,
+    "unpaid_first_invoice_then_commissionable": f"""
+        with invoices as (select * from {_demo_input("invoices")}),
+        customers as (select * from {_demo_input("billing_customers")}),
+        ranked as (
+            select customers.organization_id, invoices.paid_at,
+                   row_number() over (partition by customers.organization_id order by invoices.period_start) as position
+            from invoices join customers using (billing_customer_id)
+            where invoices.invoice_type = 'usage' and invoices.status not in ('void', 'draft') and invoices.total_usd > 0
+        )
+        select count(*) from {ACCOUNTS} as account
+        join ranked on account.organization_id = ranked.organization_id and ranked.position = 1
+        where ranked.paid_at is null and account.is_commissionable and account.commissionable_attainment_usd > 0
+          and not account.has_annual_contract
+    """,
+    "late_paid_quarter_held_back_then_paid": f"""
+        select count(*) from {ACCOUNTS} as account
+        join {REPS} as rep on rep.owner_id = account.owner_id and rep.quarter = account.held_back_paid_in_quarter
+        where account.held_back_attainment_usd > 0 and not account.is_quarter_in_progress
+          and rep.released_held_back_attainment_usd >= account.held_back_attainment_usd
+    """,
+    "ramp_start_before_the_15th": f"""
+        select count(*) from {REPS} as rep join {_demo_input("sales_reps")} as input using (owner_id)
+        where day(input.role_start_date) < 15 and rep.first_ramp_month = date_trunc('month', input.role_start_date)
+          and rep.ramp_months_in_quarter > 0 and rep.ramp_fixed_pay_usd > 0
+    """,
+    "ramp_start_from_the_15th_with_pro_rated_formula": f"""
+        select count(*) from {REPS} as rep join {_demo_input("sales_reps")} as input using (owner_id)
+        where day(input.role_start_date) >= 15
+          and rep.first_ramp_month = date_trunc('month', input.role_start_date) + interval 1 month
+          and rep.ramp_months_in_quarter > 0 and rep.formula_months_in_quarter > 0
+    """,
+    "lead_promoted_mid_quarter": f"""
+        select count(*) from {REPS} as promoted
+        join {REPS} as next_quarter
+          on next_quarter.owner_id = promoted.owner_id
+         and next_quarter.quarter_start_month = promoted.quarter_start_month + interval 3 month
+        where promoted.is_team_lead and not promoted.is_on_team_lead_plan and promoted.commission_basis = 'individual'
+          and next_quarter.is_on_team_lead_plan and next_quarter.commission_basis = 'team'
+    """,
+    "payout_never_negative": f"select count(*) from {REPS} where commission_attainment_pct < 0 and commission_usd = 0",
+}
+
+
+@pytest.mark.parametrize(("case", "query"), QUOTA_CASES.items(), ids=list(QUOTA_CASES))
+def test_the_demo_tam_books_exercise_every_quota_rule(published, case, query):
     with duckdb.connect(str(published), read_only=True) as connection:
-        for flag in flags:
-            (count,) = connection.execute(
-                f"select count(*) from marts.tam_quota_account_quarterly where {flag}"
-            ).fetchone()
-            assert count > 0, flag
-        (ramping,) = connection.execute(
-            "select count(*) from marts.team_quota_attainment_quarterly where ramping_members > 0"
-        ).fetchone()
-        assert ramping > 0
+        (count,) = connection.execute(query).fetchone()
+    assert count > 0, case
 
 
 # The revenue cases real billing data brings, each seen in the published demo build (joined to the demo

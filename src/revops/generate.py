@@ -374,6 +374,7 @@ class _Contract:
     discount_bp: int  # basis points: 2000 = 20 %
     cadence: int  # 12 = upfront yearly; 1, 3, 6 = amortized on a second billing customer
     term: int = 12
+    replaces: _Contract | None = None  # an early renewal: the contract it ends when it starts
 
     @property
     def price_cents(self) -> int:
@@ -409,6 +410,7 @@ class _Cohort:
     pool_reset: np.ndarray  # [n, span] startup credit expires at the start of this month
     status: np.ndarray  # [n, span] forced invoice status, -1 = random
     void: np.ndarray  # [n, span] the month's first invoice is voided and replaced
+    pay_delay_days: np.ndarray  # [n, span] days from an invoice's creation to its payment, -1 = random
     draft_rate: float = 0.0  # chance that a newest-month invoice is still a draft
     credits: list[tuple[int, int, int, str, str | None]] = field(default_factory=list)  # org, col, cents
     refunds: list[tuple[int, int, int, int, float, str]] = field(default_factory=list)  # org, col, prod
@@ -447,6 +449,7 @@ def _empty_cohort(n: int, cal: _Calendar, first_org: int) -> _Cohort:
         pool_reset=np.zeros((n, span), dtype=bool),
         status=np.full((n, span), -1, dtype=np.int64),
         void=np.zeros((n, span), dtype=bool),
+        pay_delay_days=np.full((n, span), -1, dtype=np.int64),
     )
 
 
@@ -509,11 +512,12 @@ def _bill(c: _Cohort, cal: _Calendar, rng: np.random.Generator, ids: _Counters, 
     # Credit pools: startup credits and contract credits, used month by month until they run out.
     grant = c.pool_grant.copy()
     reset = c.pool_reset.copy()
+    replaced = {id(deal.replaces) for deal in c.contracts if deal.replaces is not None}
     for deal in c.contracts:
         col = deal.start + hist
         reset[deal.usage_org, col] = True
         grant[deal.usage_org, col] = deal.credit_cents
-        if col + deal.term < span:
+        if col + deal.term < span and id(deal) not in replaced:  # a renewal's credits outlive what it replaced
             reset[deal.usage_org, col + deal.term] = True
     room = net - one_time
     pool_used = np.zeros((n, span), dtype=np.int64)
@@ -575,6 +579,8 @@ def _bill(c: _Cohort, cal: _Calendar, rng: np.random.Generator, ids: _Counters, 
     copy_status = np.where(is_void_copy, VOID, status[rep])
     delay = np.where(newest[rep], rng.integers(600, 2 * 86_400, len(rep)), rng.integers(600, 10 * 86_400, len(rep)))
     delay = np.where(total[inv_org, inv_col][rep] == 0, 0, delay)
+    forced_delay = c.pay_delay_days[inv_org, inv_col][rep]
+    delay = np.where(forced_delay >= 0, forced_delay * 86_400 + 36_000, delay)
     paid = copy_status == PAID
     paid_at = np.where(paid, created + _seconds(delay), np.datetime64("NaT", "s"))
     r_org, r_col = inv_org[rep], inv_col[rep]
@@ -714,6 +720,10 @@ def _bill(c: _Cohort, cal: _Calendar, rng: np.random.Generator, ids: _Counters, 
             )
             bc_has_invoice[buyer_bc - bc_first] = True
     contract_first = ids.take("contract", len(contract_rows))
+    contract_number = {id(deal): contract_first + position for position, (deal, _) in enumerate(contract_rows)}
+    replaces_number = [
+        contract_number.get(id(deal.replaces)) if deal.replaces is not None else None for deal, _ in contract_rows
+    ]
     out.write(
         "contracts",
         {
@@ -727,7 +737,9 @@ def _bill(c: _Cohort, cal: _Calendar, rng: np.random.Generator, ids: _Counters, 
             "start_date": cal.start(np.array([deal.start for deal, _ in contract_rows], dtype=np.int64)),
             "term_months": [deal.term for deal, _ in contract_rows],
             "payment_cadence_months": [deal.cadence for deal, _ in contract_rows],
-            "replaces_contract_id": [None] * len(contract_rows),  # optional column; no early renewals here
+            "replaces_contract_id": pa.array(
+                [None if number is None else f"ctr_{number:05d}" for number in replaces_number], pa.string()
+            ),
         },
     )
     p_count = len(purchase_rows)
@@ -942,6 +954,8 @@ class _Story:
     zero_invoices: bool = False
     employees: int = 40
     startup_credits_outlive_expiry: bool = False  # the billing system keeps applying them after expiry
+    scripted_contracts: list[_ScriptedContract] = field(default_factory=list)  # quota: terms and replacements
+    pay_delays: dict[int, int] = field(default_factory=dict)  # quota: month -> days from invoice to payment
 
 
 @dataclass
@@ -1288,6 +1302,7 @@ def _script(cal: _Calendar) -> _Script:
             statuses={q1: UNCOLLECTIBLE, q2: PAID, q3: OPEN, last: OPEN},
             employees=30,
         ),
+        *_quota_contract_and_payment_stories(cal, q1, q2, q3),
     ]
     consolidations = [
         ("eu_before_move", "us_after_move", move, EU_TO_US),
@@ -1431,11 +1446,144 @@ def _scenario_cohort(script: _Script, cal: _Calendar, rng: np.random.Generator, 
         buyer = index[story.credits_from] if story.credits_from else o
         for start, credit, discount_bp, cadence in story.contracts:
             c.contracts.append(_Contract(o, buyer, start, _cents(credit), discount_bp, cadence))
+        _add_quota_contracts_and_payment_delays(c, o, buyer, story, hist)
     c.consolidations = [
         (index[child], index[parent], month, reason) for child, parent, month, reason in script.consolidations
     ]
     c.trials = [(index[key], start, end, note) for key, start, end, note in script.trials]
     return c
+
+
+# --------------------------------------------------------------------------------------------
+# Quota scenarios: contract changes on flat usage, late and missed payments (TAM quota rules)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _ScriptedContract:
+    """A story's credit contract with its own term and, for an early renewal, the contract it replaces."""
+
+    start: int  # window month
+    credit: float  # credit value, $
+    discount_bp: int
+    cadence: int = 12
+    term: int = 12
+    replaces: int | None = None  # index in the story's scripted_contracts
+
+
+def _quota_contract_and_payment_stories(cal: _Calendar, q1: int, q2: int, q3: int) -> list[_Story]:
+    """Accounts whose quota attainment must come out like for like, around the newest complete
+    quarter q1 .. q3: contract changes on flat usage (attainment 0), a quarter paid late (held back,
+    then paid in the quarter of the payment), a first invoice never paid (commission once two others
+    are paid), and a mid-quarter hand-over."""
+    last = cal.last
+    flat = [(0, last, 20_000, 0.0)]  # $20k a month, exactly: only contracts change
+    return [
+        _Story(  # a monthly customer signs a $120k credit (run rate $10k) in the quarter's second month
+            "quota_conversion",
+            created=-14,
+            spans=flat,
+            shares=_PA_SR,
+            scripted_contracts=[_ScriptedContract(q2, 120_000, 2000)],
+            employees=350,
+        ),
+        _Story(  # the contract ends with the previous quarter and is not renewed
+            "quota_non_renewal",
+            created=-14,
+            spans=flat,
+            shares=_PA_SR,
+            scripted_contracts=[_ScriptedContract(q1 - 12, 120_000, 2000)],
+            employees=320,
+        ),
+        _Story(  # renewed at the quarter's start for more credits ($10k -> $15k a month)
+            "quota_upsized_renewal",
+            created=-14,
+            spans=flat,
+            shares=_PA_SR,
+            scripted_contracts=[_ScriptedContract(q1 - 12, 120_000, 2000), _ScriptedContract(q1, 180_000, 2500)],
+            employees=380,
+        ),
+        _Story(  # a co-terminus expansion order form adds $5k a month for the original's last six months
+            "quota_coterminus_expansion",
+            created=-14,
+            spans=flat,
+            shares=_PA_SR,
+            scripted_contracts=[
+                _ScriptedContract(q2 - 6, 120_000, 2000),
+                _ScriptedContract(q2, 30_000, 2000, cadence=6, term=6),
+            ],
+            employees=410,
+        ),
+        _Story(  # renewed three months early: the renewal replaces the running contract
+            "quota_early_renewal",
+            created=-14,
+            spans=flat,
+            shares=_PA_SR,
+            scripted_contracts=[
+                _ScriptedContract(q1 - 9, 120_000, 2000),
+                _ScriptedContract(q2, 144_000, 2000, replaces=0),
+            ],
+            employees=450,
+        ),
+        _Story(  # handed from one TAM to another in the middle of the quarter
+            "quota_handover", created=-14, spans=[(0, last, 3500, 0.01)], shares=_PA_SR, employees=90
+        ),
+        _Story(  # growing; the previous quarter's last invoice is paid on the 26th of the next month
+            "quota_late_payment",
+            created=-14,
+            spans=[(0, last, 2500, 0.03)],
+            shares=_PA_SR,
+            pay_delays={q1 - 1: 25},
+            employees=75,
+        ),
+        _Story(  # the first invoice is never paid, the later ones are
+            "quota_unpaid_first_then_paid",
+            created=q1 - 4,
+            spans=[(q1 - 3, last, 1500, 0.04)],
+            shares=_PA_SR,
+            statuses={q1 - 3: UNCOLLECTIBLE, q1: PAID, q2: PAID, q3: PAID},
+            employees=25,
+        ),
+    ]
+
+
+def _add_quota_contracts_and_payment_delays(c: _Cohort, o: int, buyer: int, story: _Story, hist: int) -> None:
+    made: list[_Contract] = []
+    for scripted in story.scripted_contracts:
+        replaces = made[scripted.replaces] if scripted.replaces is not None else None
+        made.append(
+            _Contract(
+                o,
+                buyer,
+                scripted.start,
+                _cents(scripted.credit),
+                scripted.discount_bp,
+                scripted.cadence,
+                scripted.term,
+                replaces,
+            )
+        )
+    c.contracts.extend(made)
+    for month, days in story.pay_delays.items():
+        c.pay_delay_days[o, month + hist] = days
+
+
+def _assign_quota_scenarios(scripted: Callable[..., None], cal: _Calendar, focus: dict[str, int]) -> None:
+    """Books for the quota scenario accounts; the hand-over happens on the 10th of the quarter's second month."""
+    day = timedelta(days=1)
+    for key, owner in (
+        ("quota_conversion", "rep_06"),
+        ("quota_non_renewal", "rep_07"),
+        ("quota_upsized_renewal", "rep_10"),
+        ("quota_coterminus_expansion", "rep_05"),
+        ("quota_early_renewal", "rep_09"),
+        ("quota_late_payment", "rep_07"),
+        ("quota_unpaid_first_then_paid", "rep_10"),
+    ):
+        scripted(key, owner)
+    handover = cal.day(focus["q2"], 9)
+    scripted("quota_handover", "rep_06", end=handover - day)
+    scripted("quota_handover", "rep_07", handover)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1714,6 +1862,7 @@ class _Rep:
     region: str
     quota_usd: int = 0  # per quarter, TAMs only
     book: int = 0  # accounts to fill the AM Managed book up to
+    lead_since: date | None = None  # team_lead_since; empty = since role start (when a lead)
 
 
 def _quarters(cal: _Calendar) -> list[tuple[str, date, date]]:
@@ -1743,10 +1892,15 @@ def _reps(cal: _Calendar, focus: dict[str, int]) -> list[_Rep]:
         _Rep("rep_05", "TAM", "AM Team 1", True, cal.day(-30, 1), None, 300_000, "US", 150_000, 11),
         _Rep("rep_06", "TAM", "AM Team 1", False, cal.day(-18, 7), None, 240_000, "US", 250_000, 13),
         _Rep("rep_07", "TAM", "AM Team 1", False, cal.day(-10, 3), None, 220_000, "EU", 230_000, 13),
-        _Rep("rep_08", "TAM", "AM Team 1", False, cal.day(q1 - 1, 7), None, 200_000, "US", 200_000, 10),  # ramping
-        _Rep("rep_09", "TAM", "AM Team 2", True, cal.day(-24, 5), None, 290_000, "EU", 140_000, 10),
+        # ramping: starts on the 10th, so that month is its first ramp month
+        _Rep("rep_08", "TAM", "AM Team 1", False, cal.day(q1 - 1, 9), None, 200_000, "US", 200_000, 10),
+        # lead since the 12th of a month in the middle of the quarter before: the lead plan starts with q1
+        _Rep(
+            "rep_09", "TAM", "AM Team 2", True, cal.day(-24, 5), None, 290_000, "EU", 140_000, 10, cal.day(q1 - 2, 11)
+        ),
         _Rep("rep_10", "TAM", "AM Team 2", False, cal.day(-16, 2), None, 250_000, "US", 260_000, 14),
-        _Rep("rep_11", "TAM", "AM Team 2", False, cal.day(q2, 14), None, 210_000, "US", 220_000, 9),  # mid-quarter
+        # joins mid-quarter on the 20th, so its ramp starts with the next month
+        _Rep("rep_11", "TAM", "AM Team 2", False, cal.day(q2, 19), None, 210_000, "US", 220_000, 9),
         _Rep("rep_12", "TAM", "AM Team 2", False, cal.day(-22, 9), left, 230_000, "US", 240_000, 6),  # left
     ]
 
@@ -1780,7 +1934,7 @@ def _sales(cal: _Calendar, rng: np.random.Generator, script: _Script, candidates
                 "end_date": r.end,
                 "ote_usd": _decimal(r.ote_usd * 100),
                 "region": r.region,
-                "team_lead_since": None,  # optional column; empty = lead since role_start_date
+                "team_lead_since": r.lead_since,
             }
             for r in reps
         ],
@@ -1855,6 +2009,7 @@ def _sales(cal: _Calendar, rng: np.random.Generator, script: _Script, candidates
     scripted("big_first_bill", "rep_06", cal.day(last - 6), segment="Leads")
     scripted("first_big_bill_credit", "rep_11", rep["rep_11"].start, segment="Leads")
     scripted("credit_below_half", "rep_03", segment="CSM Managed")
+    _assign_quota_scenarios(scripted, cal, focus)
 
     owners = [r.owner_id for r in reps if r.role == "TAM"]
     taken = {row["organization_id"] for row in rows}
