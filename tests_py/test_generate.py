@@ -395,35 +395,76 @@ def test_startup_plan_credits_cover_bills_until_they_run_out_or_expire(db):
 
 def test_contract_prices_and_credit_purchase_invoices(db):
     assert count(db, "select * from contracts where abs(price_usd - round(credit_usd * (1 - discount), 2)) > 0") == 0
-    assert (
-        count(db, "select * from contracts where term_months <> 12 or payment_cadence_months not in (1, 3, 6, 12)") == 0
-    )
+    assert count(db, "select * from contracts where payment_cadence_months not in (1, 3, 6, 12)") == 0
+    # Terms are 12 months, except a co-terminus expansion, which ends with another contract of the organization.
+    shorter = """
+        select * from contracts as expansion where term_months <> 12 and not exists (
+            select 1 from contracts as original
+            where original.organization_id = expansion.organization_id
+              and original.contract_id <> expansion.contract_id
+              and original.start_date < expansion.start_date
+              and original.start_date + to_months(original.term_months)
+                = expansion.start_date + to_months(expansion.term_months))
+    """
+    assert count(db, shorter) == 0
     assert count(db, "select * from contracts where discount < 0.1 or discount > 0.3") == 0
+    # Credit purchases are one-off invoices, as billing systems issue them: the period is the invoice's day.
+    assert (
+        count(db, "select * from invoices where invoice_type = 'credit_purchase' and period_end <> period_start") == 0
+    )
+    # Each pays one payment period of a contract on its account: dated on the period's first day (or the day
+    # the account was opened, when that is later), or, for the first contract on an account, up to 9 days
+    # before it starts; never two for one period; the amount is the period's share of the price.
     purchases = """
-        select contract.contract_id, count(invoice.invoice_id) as invoices,
-               bool_and(invoice.total_usd = invoice.subtotal_usd) as whole,
-               bool_and(invoice.total_usd = contract.price_usd * contract.payment_cadence_months / contract.term_months)
-                   as amount_right,
-               bool_and(invoice.period_end = invoice.period_start
-                   + to_months(contract.payment_cadence_months) - interval 1 day) as period_right
-        from contracts as contract
-        join invoices as invoice
-          on invoice.billing_customer_id = contract.credits_billing_customer_id
-         and invoice.invoice_type = 'credit_purchase'
-         and invoice.period_start >= contract.start_date
-         and invoice.period_start < contract.start_date + to_months(contract.term_months)
-        group by 1
+        with first_contracts as (
+            select credits_billing_customer_id, min(start_date) as first_start from contracts group by 1
+        ),
+        candidates as (
+            select invoice.invoice_id, contract.contract_id, invoice.total_usd, invoice.subtotal_usd,
+                   contract.price_usd * contract.payment_cadence_months / contract.term_months as period_price,
+                   invoice.period_start < contract.start_date as ahead,
+                   contract.start_date = first.first_start as is_first_contract,
+                   contract.start_date - invoice.period_start as days_ahead,
+                   greatest(0, datediff('month', contract.start_date, invoice.period_start))
+                       // contract.payment_cadence_months as period_index,
+                   datediff('day', greatest(
+                       contract.start_date + to_months(
+                           greatest(0, datediff('month', contract.start_date, invoice.period_start))
+                           // contract.payment_cadence_months * contract.payment_cadence_months
+                       ),
+                       cast(account.created_at as date)
+                   ), invoice.period_start) as days_into_period,
+                   row_number() over (partition by invoice.invoice_id order by contract.start_date desc) as latest
+            from invoices as invoice
+            join billing_customers as account using (billing_customer_id)
+            join contracts as contract
+              on invoice.billing_customer_id = contract.credits_billing_customer_id
+             and invoice.period_start >= contract.start_date - interval 9 day
+             and invoice.period_start < contract.start_date + to_months(contract.term_months)
+             and not (invoice.period_start < contract.start_date and exists (
+                 select 1 from contracts as running
+                 where running.credits_billing_customer_id = contract.credits_billing_customer_id
+                   and invoice.period_start >= running.start_date
+                   and invoice.period_start < running.start_date + to_months(running.term_months)))
+            -- an early renewal (replaces_contract_id) ends the contract it replaces
+            left join contracts as renewal on renewal.replaces_contract_id = contract.contract_id
+            join first_contracts as first
+              on first.credits_billing_customer_id = contract.credits_billing_customer_id
+            where invoice.invoice_type = 'credit_purchase'
+              and invoice.period_start < coalesce(renewal.start_date, date '9999-12-31')
+        )
+        -- a purchase dated when a newer contract on the account starts (a renewal, a co-terminus
+        -- expansion) pays for that contract
+        select * exclude (latest) from candidates where latest = 1
     """
-    rows = db.execute(purchases).fetchall()
-    assert rows and all(whole and amount and period for _, _, whole, amount, period in rows)
-    unmatched = """
-        select * from invoices as invoice where invoice_type = 'credit_purchase' and not exists (
-            select 1 from contracts as contract
-            where contract.credits_billing_customer_id = invoice.billing_customer_id
-              and invoice.period_start >= contract.start_date
-              and invoice.period_start < contract.start_date + to_months(contract.term_months))
-    """
-    assert count(db, unmatched) == 0
+    matched = db.execute(purchases).fetchall()
+    assert len(matched) == scalar(db, "select count(*) from invoices where invoice_type = 'credit_purchase'")
+    assert len({row[0] for row in matched}) == len(matched)
+    assert len({(row[1], row[8]) for row in matched}) == len(matched)
+    for _, _, total, subtotal, period_price, ahead, is_first, days_ahead, _, days_into in matched:
+        assert total == subtotal == period_price
+        assert (is_first and 2 <= days_ahead <= 9) if ahead else 0 <= days_into <= 1
+    assert any(row[5] for row in matched), "no credit purchase is dated before its contract starts"
 
 
 def test_yearly_credit_purchase_covers_usage_while_credits_last(db):
@@ -444,14 +485,26 @@ def test_yearly_credit_purchase_covers_usage_while_credits_last(db):
         where contract.payment_cadence_months = 12 and invoice.credit_applied_usd > 0 and invoice.total_usd > 0
     """
     assert count(db, beyond) > 0
+    # Credits applied during a contract's term never exceed the credits of the contracts in force with it
+    # (an expansion or an early renewal overlaps the contract it adds to or replaces).
     overspent = """
+        with available as (
+            select contract.contract_id, sum(other.credit_usd) as credit_usd
+            from contracts as contract
+            join contracts as other
+              on other.usage_billing_customer_id = contract.usage_billing_customer_id
+             and other.start_date < contract.start_date + to_months(contract.term_months)
+             and contract.start_date < other.start_date + to_months(other.term_months)
+            group by contract.contract_id
+        )
         select contract.contract_id from contracts as contract
+        join available using (contract_id)
         join invoices as invoice
           on invoice.billing_customer_id = contract.usage_billing_customer_id and invoice.invoice_type = 'usage'
          and invoice.status <> 'void'
          and invoice.period_start >= contract.start_date
          and invoice.period_start < contract.start_date + to_months(contract.term_months)
-        group by contract.contract_id, contract.credit_usd having sum(invoice.credit_applied_usd) > contract.credit_usd
+        group by contract.contract_id, available.credit_usd having sum(invoice.credit_applied_usd) > available.credit_usd
     """
     assert count(db, overspent) == 0
     renewed = "select organization_id from contracts group by 1 having count(*) > 1"
@@ -774,15 +827,16 @@ def test_book_has_churned_and_annual_contract_accounts_above_and_below_run_rate(
     )
     run_rates = db.execute(
         f"""
-        select contract.contract_id, avg(revenue.net) > contract.price_usd / contract.term_months as above
+        select contract.contract_id, avg(revenue.net) > contract.credit_usd / contract.term_months as above
         from contracts as contract
         join ({BOOK}) as book on book.organization_id = contract.organization_id
         join revenue on revenue.organization_id = contract.organization_id
          and revenue.month >= contract.start_date and revenue.month < contract.start_date + interval 12 month
         where contract.payment_cadence_months = 12
-        group by contract.contract_id, contract.price_usd, contract.term_months
+        group by contract.contract_id, contract.credit_usd, contract.term_months
         """
     ).fetchall()
+    # The run rate is the credit value per month (the list-price usage the contract prepaid).
     assert {above for _, above in run_rates} == {True, False}
 
 
@@ -935,3 +989,101 @@ def test_no_account_is_in_two_am_books_on_the_same_day(db):
          and other.start_date <= coalesce(one.end_date, date '9999-12-31')
     """
     assert count(db, overlapping) == 0
+
+
+# --------------------------------------------------------------------------------------------
+# The revenue cases real billing data brings: a trialling child team, a credit without a dip,
+# a second-month spike, startup credits applied after they expired (credit purchases as
+# one-off invoices are checked with the contracts above)
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_child_team_trials_while_its_parent_keeps_paying(db):
+    parent_pays = """
+        select * from trials as trial
+        join organization_consolidations as merge on merge.organization_id = trial.organization_id
+        join revenue as child
+          on child.organization_id = trial.organization_id and child.month >= trial.start_month
+         and child.month <= coalesce(trial.end_month, child.month)
+        join revenue as parent
+          on parent.organization_id = merge.parent_organization_id and parent.month = child.month
+        where merge.reason = 'same_company' and child.revenue > 0 and parent.revenue > 2 * child.revenue
+    """
+    assert count(db, parent_pays) > 0
+
+
+def test_a_qualifying_credit_that_does_not_push_the_month_below_the_month_before(db):
+    dipless = f"""
+        select * from ({CREDITS_BY_MONTH}) as credit join revenue_around using (organization_id, month)
+        where credit.reason in {QUALIFYING} and credit.amount_usd >= 0.5 * prior_1 and prior_1 > 0
+          and revenue >= prior_1 and next_1 >= (prior_1 + prior_2) / 2 and has_next
+    """
+    assert count(db, dipless) > 0
+
+
+def test_a_spike_in_a_customers_second_month(db):
+    second_month = """
+        select * from revenue_around as around
+        where prior_1 > 0 and revenue > 2 * prior_1 and revenue - prior_1 >= 1000
+          and next_1 <= 0.5 * revenue and has_next
+          and not exists (
+            select 1 from revenue as earlier
+            where earlier.organization_id = around.organization_id and earlier.month < around.month - interval 1 month)
+    """
+    assert count(db, second_month) > 0
+
+
+def test_startup_credits_are_still_applied_after_they_expire(db):
+    after_expiry = """
+        select * from invoices join billing_customers using (billing_customer_id)
+        where is_startup_plan and invoice_type = 'usage' and status <> 'void'
+          and period_start > startup_credit_expires_on and credit_applied_usd > 0
+    """
+    assert count(db, after_expiry) > 0
+
+
+def test_the_published_demo_is_what_the_documented_command_generates(tmp_path, capsys):
+    """data/demo is `revops generate --out data/demo --months 36` with the other defaults (see the README)."""
+    from revops import DEMO_DATA_DIR
+    from revops.cli import main
+
+    assert main(["generate", "--out", str(tmp_path), "--months", "36"]) == 0
+    generated = sorted(path.name for path in tmp_path.iterdir())
+    assert generated == sorted(path.name for path in DEMO_DATA_DIR.iterdir())
+    for name in generated:
+        assert (tmp_path / name).read_bytes() == (DEMO_DATA_DIR / name).read_bytes(), name
+
+
+def test_quota_scenarios_change_contracts_pay_late_and_ramp_at_any_size(db):
+    early_renewal = """
+        select * from contracts as renewal
+        join contracts as original on original.contract_id = renewal.replaces_contract_id
+        where original.organization_id = renewal.organization_id
+          and original.start_date < renewal.start_date
+          and renewal.start_date < original.start_date + to_months(original.term_months)
+    """
+    assert count(db, early_renewal) > 0
+    assert count(db, "select * from contracts where replaces_contract_id is not null") == count(db, early_renewal)
+    coterminus = """
+        select * from contracts as expansion join contracts as original using (organization_id)
+        where original.start_date < expansion.start_date and expansion.replaces_contract_id is null
+          and original.start_date + to_months(original.term_months)
+            = expansion.start_date + to_months(expansion.term_months)
+    """
+    assert count(db, coterminus) > 0
+    # A usage invoice of a quarter's last month paid after the 14th day of the next quarter.
+    paid_late = """
+        select * from invoices
+        where invoice_type = 'usage' and status = 'paid' and month(period_start) % 3 = 0
+          and paid_at >= period_start + interval 1 month + interval 14 day
+    """
+    assert count(db, paid_late) > 0
+    starts = {row[0] for row in db.execute("select day(role_start_date) from sales_reps where role = 'TAM'").fetchall()}
+    assert 10 in starts and 20 in starts
+    promoted = """
+        select * from sales_reps
+        where is_team_lead and team_lead_since > role_start_date
+          and team_lead_since <> date_trunc('quarter', team_lead_since)
+    """
+    assert count(db, promoted) == 1
+    assert count(db, "select * from sales_reps where is_team_lead and team_lead_since is null") == 1

@@ -19,7 +19,7 @@ import pytest
 
 from revops import PROJECT_DIR
 from revops.cli import main
-from revops.report import BRIDGE_MONTHS
+from revops.report import BRIDGE_MONTHS, esc, signed_usd, usd
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -163,6 +163,29 @@ def test_every_chart_renders_with_data_in_headless_chromium(report, browser):
     assert browser.save_screenshot(str(SCREENSHOT))
     assert SCREENSHOT.stat().st_size > 50_000
     print(f"browser check in {time.perf_counter() - started:.2f} s; screenshot {SCREENSHOT}")
+
+
+def test_the_quota_section_shows_counted_commissionable_and_held_back_attainment_per_rep(report, published):
+    page = report.read_text(encoding="utf-8")
+    with duckdb.connect(str(published), read_only=True) as connection:
+        (quarter,) = connection.execute(
+            "select max(quarter) from marts.tam_quota_attainment_quarterly where not is_quarter_in_progress"
+        ).fetchone()
+        reps = connection.execute(
+            "select owner_id, attainment_usd, commissionable_attainment_usd, held_back_attainment_usd "
+            "from marts.tam_quota_attainment_quarterly where quarter = ?",
+            [quarter],
+        ).fetchall()
+    assert reps and f"TAMs, {quarter}" in page
+    for header in ("Counted", "Commissionable", "Held back", "Released"):
+        assert f"<th class=num>{header}</th>" in page
+    for owner_id, counted, commissionable, held_back in reps:
+        row = re.search(rf"<tr><td>{owner_id}</td>(.*?)</tr>", page)
+        assert row, owner_id
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))
+        assert esc(signed_usd(counted)) in cells, (owner_id, cells)
+        assert esc(signed_usd(commissionable)) in cells, (owner_id, cells)
+        assert esc(usd(held_back)) in cells, (owner_id, cells)
 
 
 def test_the_docs_site_is_one_static_file_that_names_the_published_tables(published, tmp_path):

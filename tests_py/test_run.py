@@ -282,25 +282,250 @@ def test_the_demo_company_exercises_every_case(published, query, expected):
     assert found == expected
 
 
-def test_the_demo_tam_books_exercise_every_quota_rule(published):
-    flags = [
-        "is_new_customer",
-        "is_churned",
-        "has_annual_contract",
-        "in_grace_period",
-        "optimization_excluded",
-        "not is_commissionable",
-    ]
+ACCOUNTS = "marts.tam_quota_account_quarterly"
+REPS = "marts.tam_quota_attainment_quarterly"
+
+
+def _demo_input(name: str) -> str:
+    return f"read_csv('{DEMO_DATA_DIR / name}.csv', header = true)"
+
+
+# Each quota rule and case, as a query counting the published rows (joined to the demo input where the
+# case is defined by it) that show it. A case the demo company does not exercise counts 0.
+QUOTA_CASES = {
+    "new_customer": f"select count(*) from {ACCOUNTS} where is_new_customer",
+    "churned": f"select count(*) from {ACCOUNTS} where is_churned",
+    "annual_contract": f"select count(*) from {ACCOUNTS} where has_annual_contract",
+    "grace_period": f"select count(*) from {ACCOUNTS} where in_grace_period",
+    "approved_optimization": f"select count(*) from {ACCOUNTS} where optimization_excluded",
+    "not_commissionable": f"select count(*) from {ACCOUNTS} where not is_commissionable",
+    "ramping_team_member": (
+        "select count(*) from marts.team_quota_attainment_quarterly where ramping_members > 0 and ramped_members > 0"
+    ),
+    "first_quarter_of_the_data_is_empty": f"""
+        select least(
+            (select count(*) from {ACCOUNTS}
+             where is_first_reported_quarter and attainment_usd is null and attainment_empty_reason = 'first_quarter_of_data'),
+            (select count(*) from {REPS}
+             where is_first_reported_quarter and attainment_usd is null and attainment_empty_reason = 'first_quarter_of_data')
+        )
+    """,
+    "conversion_on_flat_usage_is_zero": f"""
+        select count(*) from {ACCOUNTS}
+        where previous_quarter_own_run_rate_usd = 0 and contract_run_rate_usd > 0 and attainment_usd = 0
+          and previous_quota_arr_as_reported_usd > previous_quota_arr_usd
+    """,
+    "non_renewal_on_flat_usage_is_zero": f"""
+        select count(*) from {ACCOUNTS}
+        where previous_quarter_own_run_rate_usd > 0 and contract_run_rate_usd = 0 and attainment_usd = 0
+          and previous_quota_arr_as_reported_usd < previous_quota_arr_usd
+    """,
+    "upsized_renewal_on_flat_usage_is_zero": f"""
+        with contracts as (select * from {_demo_input("contracts")}),
+        renewals as (
+            select renewal.organization_id, renewal.start_date
+            from contracts as renewal
+            join contracts as original
+              on original.organization_id = renewal.organization_id
+             and original.start_date + to_months(original.term_months) = renewal.start_date
+             and renewal.credit_usd / renewal.term_months > original.credit_usd / original.term_months
+            where renewal.replaces_contract_id is null
+        )
+        select count(*) from {ACCOUNTS} as account
+        join renewals
+          on account.organization_id = renewals.organization_id
+         and account.quarter_start_month = date_trunc('quarter', renewals.start_date)
+        where account.attainment_usd = 0 and account.contract_run_rate_usd > account.previous_quarter_own_run_rate_usd
+    """,
+    "coterminus_expansion_on_flat_usage_is_zero": f"""
+        with contracts as (select * from {_demo_input("contracts")}),
+        expansions as (
+            select expansion.organization_id, expansion.start_date
+            from contracts as expansion
+            join contracts as original
+              on original.organization_id = expansion.organization_id
+             and original.start_date < expansion.start_date
+             and original.start_date + to_months(original.term_months)
+               = expansion.start_date + to_months(expansion.term_months)
+            where expansion.replaces_contract_id is null
+        )
+        select count(*) from {ACCOUNTS} as account
+        join expansions
+          on account.organization_id = expansions.organization_id
+         and account.quarter_start_month = date_trunc('quarter', expansions.start_date)
+        where account.attainment_usd = 0 and account.contract_run_rate_usd > account.previous_quarter_own_run_rate_usd
+    """,
+    "early_renewal_on_flat_usage_is_zero": f"""
+        with contracts as (select * from {_demo_input("contracts")}),
+        early_renewals as (
+            select renewal.organization_id, renewal.start_date
+            from contracts as renewal
+            join contracts as original
+              on original.contract_id = renewal.replaces_contract_id
+             and renewal.start_date < original.start_date + to_months(original.term_months)
+        )
+        select count(*) from {ACCOUNTS} as account
+        join early_renewals
+          on account.organization_id = early_renewals.organization_id
+         and account.quarter_start_month = date_trunc('quarter', early_renewals.start_date)
+        where account.attainment_usd = 0 and account.has_annual_contract
+    """,
+    "growth_beyond_the_run_rate_counts": f"""
+        select count(*) from {ACCOUNTS}
+        where has_annual_contract and contract_run_rate_usd = previous_quarter_own_run_rate_usd
+          and usage_beyond_run_rate_usd > previous_usage_beyond_run_rate_usd and attainment_usd > 0
+    """,
+    "mid_quarter_handover_stays_with_the_first_day_owner": f"""
+        with owners as (select * from {_demo_input("account_owners")} where segment = 'AM Managed'),
+        handovers as (
+            select handed.organization_id, kept.owner_id, date_trunc('quarter', handed.start_date) as quarter_start
+            from owners as handed
+            join owners as kept
+              on kept.organization_id = handed.organization_id
+             and kept.owner_id <> handed.owner_id
+             and kept.end_date = handed.start_date - interval 1 day
+             and kept.start_date <= date_trunc('quarter', handed.start_date)
+            where handed.start_date > date_trunc('quarter', handed.start_date)
+        )
+        select count(*) from {ACCOUNTS} as account
+        join handovers
+          on account.organization_id = handovers.organization_id
+         and account.quarter_start_month = handovers.quarter_start
+         and account.owner_id = handovers.owner_id
+    """,
+    "unpaid_first_invoice_then_commissionable": f"""
+        with invoices as (select * from {_demo_input("invoices")}),
+        customers as (select * from {_demo_input("billing_customers")}),
+        ranked as (
+            select customers.organization_id, invoices.paid_at,
+                   row_number() over (partition by customers.organization_id order by invoices.period_start) as position
+            from invoices join customers using (billing_customer_id)
+            where invoices.invoice_type = 'usage' and invoices.status not in ('void', 'draft') and invoices.total_usd > 0
+        )
+        select count(*) from {ACCOUNTS} as account
+        join ranked on account.organization_id = ranked.organization_id and ranked.position = 1
+        where ranked.paid_at is null and account.is_commissionable and account.commissionable_attainment_usd > 0
+          and not account.has_annual_contract
+    """,
+    "late_paid_quarter_held_back_then_paid": f"""
+        select count(*) from {ACCOUNTS} as account
+        join {REPS} as rep on rep.owner_id = account.owner_id and rep.quarter = account.held_back_paid_in_quarter
+        where account.held_back_attainment_usd > 0 and not account.is_quarter_in_progress
+          and rep.released_held_back_attainment_usd >= account.held_back_attainment_usd
+    """,
+    "ramp_start_before_the_15th": f"""
+        select count(*) from {REPS} as rep join {_demo_input("sales_reps")} as input using (owner_id)
+        where day(input.role_start_date) < 15 and rep.first_ramp_month = date_trunc('month', input.role_start_date)
+          and rep.ramp_months_in_quarter > 0 and rep.ramp_fixed_pay_usd > 0
+    """,
+    "ramp_start_from_the_15th_with_pro_rated_formula": f"""
+        select count(*) from {REPS} as rep join {_demo_input("sales_reps")} as input using (owner_id)
+        where day(input.role_start_date) >= 15
+          and rep.first_ramp_month = date_trunc('month', input.role_start_date) + interval 1 month
+          and rep.ramp_months_in_quarter > 0 and rep.formula_months_in_quarter > 0
+    """,
+    "lead_promoted_mid_quarter": f"""
+        select count(*) from {REPS} as promoted
+        join {REPS} as next_quarter
+          on next_quarter.owner_id = promoted.owner_id
+         and next_quarter.quarter_start_month = promoted.quarter_start_month + interval 3 month
+        where promoted.is_team_lead and not promoted.is_on_team_lead_plan and promoted.commission_basis = 'individual'
+          and next_quarter.is_on_team_lead_plan and next_quarter.commission_basis = 'team'
+    """,
+    "payout_never_negative": f"select count(*) from {REPS} where commission_attainment_pct < 0 and commission_usd = 0",
+}
+
+
+@pytest.mark.parametrize(("case", "query"), QUOTA_CASES.items(), ids=list(QUOTA_CASES))
+def test_the_demo_tam_books_exercise_every_quota_rule(published, case, query):
     with duckdb.connect(str(published), read_only=True) as connection:
-        for flag in flags:
-            (count,) = connection.execute(
-                f"select count(*) from marts.tam_quota_account_quarterly where {flag}"
-            ).fetchone()
-            assert count > 0, flag
-        (ramping,) = connection.execute(
-            "select count(*) from marts.team_quota_attainment_quarterly where ramping_members > 0"
-        ).fetchone()
-        assert ramping > 0
+        (count,) = connection.execute(query).fetchone()
+    assert count > 0, case
+
+
+# The revenue cases real billing data brings, each seen in the published demo build (joined to the demo
+# input where the case lives in the input). Each query counts the rows that show the case.
+DEMO_REVENUE_CASES = {
+    "credit_purchase_dated_before_its_contract_pays_the_first_period": """
+        with first_periods as (
+            select contract.organization_id, contract.start_date, contract.payment_cadence_months
+            from read_csv('{demo}/contracts.csv') as contract
+            join read_csv('{demo}/invoices.csv') as invoice
+              on invoice.billing_customer_id = contract.credits_billing_customer_id
+            where invoice.invoice_type = 'credit_purchase' and invoice.period_start = invoice.period_end
+              and invoice.period_start < contract.start_date
+              and invoice.period_start >= contract.start_date - interval 10 day
+        )
+        select count(*) from first_periods
+        where (select count(*) from marts.mrr_monthly as mrr
+               where mrr.organization_id = first_periods.organization_id
+                 and mrr.month >= first_periods.start_date
+                 and mrr.month < first_periods.start_date + to_months(first_periods.payment_cadence_months)
+                 and mrr.mrr_usd > 0
+                 and mrr.billing_configuration like 'enterprise%') = first_periods.payment_cadence_months
+    """,
+    "trial_of_a_child_team_leaves_the_parent_revenue": """
+        select count(*) from marts.revenue_adjustments
+        where adjustment_type = 'trial' and product_key is null and mrr_after_usd > 0
+    """,
+    "qualifying_credit_without_a_dip_changes_nothing": """
+        with qualifying as (
+            select customer.organization_id, credit.applies_to_month as month, sum(credit.amount_usd) as amount_usd
+            from read_csv('{demo}/credits.csv') as credit
+            join read_csv('{demo}/billing_customers.csv') as customer using (billing_customer_id)
+            where credit.reason in ('Promo Credit', 'Incident Credit', 'Bug Credit')
+            group by all
+        )
+        select count(*) from qualifying
+        join marts.mrr_monthly as current using (organization_id, month)
+        join marts.mrr_monthly as previous
+          on previous.organization_id = current.organization_id and previous.month = current.month - interval 1 month
+        where qualifying.amount_usd >= 0.5 * previous.mrr_after_trials_usd and previous.mrr_after_trials_usd > 0
+          and current.mrr_after_trials_usd >= previous.mrr_after_trials_usd and not current.is_one_time_credit_month
+          and not current.is_provisional
+    """,
+    "spike_in_a_customers_second_month": """
+        with first_months as (select organization_id, min(month) as first_month from marts.mrr_monthly group by 1)
+        select count(*) from marts.revenue_adjustments as adjustment join first_months using (organization_id)
+        where adjustment.adjustment_type = 'spike' and adjustment.product_key is null
+          and adjustment.month = first_months.first_month + interval 1 month
+    """,
+    "startup_credits_after_expiry_are_paid_revenue": """
+        select count(*) from read_csv('{demo}/invoices.csv') as invoice
+        join read_csv('{demo}/billing_customers.csv') as customer using (billing_customer_id)
+        join marts.mrr_monthly as mrr
+          on mrr.organization_id = customer.organization_id and mrr.month = invoice.period_start
+        where customer.is_startup_plan and invoice.invoice_type = 'usage' and invoice.credit_applied_usd > 0
+          and invoice.period_start > customer.startup_credit_expires_on
+          and mrr.billing_configuration = 'paid' and mrr.mrr_usd >= invoice.credit_applied_usd
+    """,
+    "three_years_of_lifecycle_history_beyond_the_window": """
+        select count(*) from (
+            select count(distinct month) as months, count(distinct case when not is_in_analysis_window then month end)
+                as months_before_the_window
+            from marts.lifecycle_components_monthly
+        ) where months >= 36 and months_before_the_window >= 18
+    """,
+    "cross_sell_and_a_small_first_bill_of_another_product_without_the_flag": """
+        select least(
+            (select count(*) from marts.product_lifecycle_monthly where is_cross_sell),
+            (select count(*) from marts.product_lifecycle_monthly as product
+             where product.stage = 'NEW' and not product.is_cross_sell and product.mrr_usd < 100
+               and exists (
+                 select 1 from marts.product_lifecycle_monthly as other
+                 where other.organization_id = product.organization_id and other.product_key <> product.product_key
+                   and other.month < product.month and other.mrr_usd > 0))
+        )
+    """,
+}
+
+
+@pytest.mark.parametrize("case", sorted(DEMO_REVENUE_CASES))
+def test_the_demo_company_exercises_every_revenue_case(published, case):
+    query = DEMO_REVENUE_CASES[case].format(demo=DEMO_DATA_DIR)
+    with duckdb.connect(str(published), read_only=True) as connection:
+        (found,) = connection.execute(query).fetchone()
+    assert found > 0, case
 
 
 # ---------------------------------------------------------------------------------------------

@@ -142,18 +142,25 @@ def test_mf_query_returns_the_published_numbers(semantic):
 
 
 def test_mf_query_returns_quota_attainment_by_rep(semantic):
-    rows = query(semantic, "quota", ["tam_attainment", "tam_attainment_pct"], ["metric_time__quarter", "sales_rep"])
+    metrics = ["tam_attainment", "tam_attainment_pct", "tam_commissionable_attainment", "tam_held_back_attainment"]
+    rows = query(semantic, "quota", metrics, ["metric_time__quarter", "sales_rep"])
     with duckdb.connect(str(semantic["db"]), read_only=True) as connection:
         published = {
-            (quarter_start, owner): (attainment, attainment_pct)
-            for quarter_start, owner, attainment, attainment_pct in connection.execute(
-                "select quarter_start_month, owner_id, attainment_usd, attainment_pct "
-                "from marts.tam_quota_attainment_quarterly"
+            (quarter_start, owner): values
+            for quarter_start, owner, *values in connection.execute(
+                "select quarter_start_month, owner_id, attainment_usd, attainment_pct, commissionable_attainment_usd, "
+                "held_back_attainment_usd from marts.tam_quota_attainment_quarterly"
             ).fetchall()
         }
     found = {(date.fromisoformat(row["metric_time__quarter"][:10]), row["sales_rep"]): row for row in rows}
     assert set(found) == set(published)
-    for key, (attainment, attainment_pct) in published.items():
-        assert cents(found[key]["tam_attainment"]) == attainment, key
+    for key, (attainment, attainment_pct, commissionable, held_back) in published.items():
+        row = found[key]
+        if attainment is None:  # the first quarter of the data has no attainment
+            assert row["tam_attainment"] == "" and row["tam_commissionable_attainment"] == "", key
+            continue
+        assert cents(row["tam_attainment"]) == attainment, key
+        assert cents(row["tam_commissionable_attainment"]) == commissionable, key
+        assert cents(row["tam_held_back_attainment"]) == held_back, key
         if attainment_pct is not None:
-            assert float(found[key]["tam_attainment_pct"]) == pytest.approx(attainment_pct, rel=1e-9), key
+            assert float(row["tam_attainment_pct"]) == pytest.approx(attainment_pct, rel=1e-9), key

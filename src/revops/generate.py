@@ -227,11 +227,6 @@ class _Output:
 
     def write(self, name: str, columns: dict[str, object]) -> None:
         schema = self._schemas[name]
-        # Optional contract columns the generator does not model yet are written empty.
-        rows = len(next(iter(columns.values()))) if columns else 0
-        for column in self.tables[name].columns:
-            if column.optional and column.name not in columns:
-                columns = {**columns, column.name: pa.nulls(rows, schema.field(column.name).type)}
         if set(columns) != set(schema.names):
             raise AssertionError(f"{name}: columns {sorted(columns)} differ from the contract")
         arrays = []
@@ -249,8 +244,7 @@ class _Output:
 
     def write_rows(self, name: str, rows: list[dict[str, object]]) -> None:
         names = self._schemas[name].names
-        given = [column for column in names if not rows or column in rows[0]]
-        self.write(name, {column: [row[column] for row in rows] for column in given})
+        self.write(name, {column: [row[column] for row in rows] for column in names})
 
     def close(self) -> None:
         for name in self.tables:
@@ -380,6 +374,7 @@ class _Contract:
     discount_bp: int  # basis points: 2000 = 20 %
     cadence: int  # 12 = upfront yearly; 1, 3, 6 = amortized on a second billing customer
     term: int = 12
+    replaces: _Contract | None = None  # an early renewal: the contract it ends when it starts
 
     @property
     def price_cents(self) -> int:
@@ -415,6 +410,7 @@ class _Cohort:
     pool_reset: np.ndarray  # [n, span] startup credit expires at the start of this month
     status: np.ndarray  # [n, span] forced invoice status, -1 = random
     void: np.ndarray  # [n, span] the month's first invoice is voided and replaced
+    pay_delay_days: np.ndarray  # [n, span] days from an invoice's creation to its payment, -1 = random
     draft_rate: float = 0.0  # chance that a newest-month invoice is still a draft
     credits: list[tuple[int, int, int, str, str | None]] = field(default_factory=list)  # org, col, cents
     refunds: list[tuple[int, int, int, int, float, str]] = field(default_factory=list)  # org, col, prod
@@ -453,6 +449,7 @@ def _empty_cohort(n: int, cal: _Calendar, first_org: int) -> _Cohort:
         pool_reset=np.zeros((n, span), dtype=bool),
         status=np.full((n, span), -1, dtype=np.int64),
         void=np.zeros((n, span), dtype=bool),
+        pay_delay_days=np.full((n, span), -1, dtype=np.int64),
     )
 
 
@@ -515,11 +512,12 @@ def _bill(c: _Cohort, cal: _Calendar, rng: np.random.Generator, ids: _Counters, 
     # Credit pools: startup credits and contract credits, used month by month until they run out.
     grant = c.pool_grant.copy()
     reset = c.pool_reset.copy()
+    replaced = {id(deal.replaces) for deal in c.contracts if deal.replaces is not None}
     for deal in c.contracts:
         col = deal.start + hist
         reset[deal.usage_org, col] = True
         grant[deal.usage_org, col] = deal.credit_cents
-        if col + deal.term < span:
+        if col + deal.term < span and id(deal) not in replaced:  # a renewal's credits outlive what it replaced
             reset[deal.usage_org, col + deal.term] = True
     room = net - one_time
     pool_used = np.zeros((n, span), dtype=np.int64)
@@ -581,6 +579,8 @@ def _bill(c: _Cohort, cal: _Calendar, rng: np.random.Generator, ids: _Counters, 
     copy_status = np.where(is_void_copy, VOID, status[rep])
     delay = np.where(newest[rep], rng.integers(600, 2 * 86_400, len(rep)), rng.integers(600, 10 * 86_400, len(rep)))
     delay = np.where(total[inv_org, inv_col][rep] == 0, 0, delay)
+    forced_delay = c.pay_delay_days[inv_org, inv_col][rep]
+    delay = np.where(forced_delay >= 0, forced_delay * 86_400 + 36_000, delay)
     paid = copy_status == PAID
     paid_at = np.where(paid, created + _seconds(delay), np.datetime64("NaT", "s"))
     r_org, r_col = inv_org[rep], inv_col[rep]
@@ -693,9 +693,12 @@ def _bill(c: _Cohort, cal: _Calendar, rng: np.random.Generator, ids: _Counters, 
         },
     )
 
-    # Contracts and their credit purchase invoices (no line items; subtotal = total = the payment).
+    # Contracts and their credit purchase invoices (no line items; subtotal = total = the payment), issued
+    # the way billing systems issue them: one-off invoices dated on the day their period starts, the first
+    # one on an account a few days before its contract starts.
     contract_rows, purchase_rows = [], []
     contract_ended = np.full(n, -(10**6), dtype=np.int64)
+    first_start_on_account = _first_contract_start_per_account(c, usage_bc, credits_bc)
     for deal in c.contracts:
         if deal.start + deal.term - 1 < 0:
             continue  # ended before the window
@@ -711,11 +714,16 @@ def _bill(c: _Cohort, cal: _Calendar, rng: np.random.Generator, ids: _Counters, 
             last_month = first_month + deal.cadence - 1
             if first_month > last or last_month < 0:
                 continue
+            ahead = period == 0 and deal.start == first_start_on_account[buyer_bc]
             purchase_rows.append(
-                (buyer_bc, first_month, last_month, deal.price_cents * deal.cadence // deal.term, buyer_created)
+                (buyer_bc, first_month, last_month, deal.price_cents * deal.cadence // deal.term, buyer_created, ahead)
             )
             bc_has_invoice[buyer_bc - bc_first] = True
     contract_first = ids.take("contract", len(contract_rows))
+    contract_number = {id(deal): contract_first + position for position, (deal, _) in enumerate(contract_rows)}
+    replaces_number = [
+        contract_number.get(id(deal.replaces)) if deal.replaces is not None else None for deal, _ in contract_rows
+    ]
     out.write(
         "contracts",
         {
@@ -729,15 +737,20 @@ def _bill(c: _Cohort, cal: _Calendar, rng: np.random.Generator, ids: _Counters, 
             "start_date": cal.start(np.array([deal.start for deal, _ in contract_rows], dtype=np.int64)),
             "term_months": [deal.term for deal, _ in contract_rows],
             "payment_cadence_months": [deal.cadence for deal, _ in contract_rows],
+            "replaces_contract_id": pa.array(
+                [None if number is None else f"ctr_{number:05d}" for number in replaces_number], pa.string()
+            ),
         },
     )
     p_count = len(purchase_rows)
     p_start = np.array([row[1] for row in purchase_rows], dtype=np.int64)
     p_cents = np.array([row[3] for row in purchase_rows], dtype=np.int64)
+    p_days_ahead = np.where([row[5] for row in purchase_rows], rng.integers(2, 10, p_count), 0)
     p_created = np.maximum(
-        _at(cal.start(p_start), rng.integers(3, 10, p_count) * -86_400 + 36_000),
+        _at(cal.start(p_start), p_days_ahead * -86_400 + 36_000),
         np.array([row[4] for row in purchase_rows], dtype="datetime64[s]") + np.timedelta64(3600, "s"),
     )
+    p_dated = p_created.astype("datetime64[D]")
     p_status = np.where((p_start == last) & (rng.random(p_count) < 0.5), OPEN, PAID)
     p_paid = p_status == PAID
     purchase_first = ids.take("invoice", p_count)
@@ -749,8 +762,8 @@ def _bill(c: _Cohort, cal: _Calendar, rng: np.random.Generator, ids: _Counters, 
             "billing_customer_id": _bc_ids([row[0] for row in purchase_rows]),
             "invoice_type": _labels(INVOICE_TYPES, zeros + 1),
             "status": _labels(STATUSES, p_status),
-            "period_start": cal.start(p_start),
-            "period_end": cal.end(np.array([row[2] for row in purchase_rows], dtype=np.int64)),
+            "period_start": p_dated,
+            "period_end": p_dated,
             "currency": _labels(("usd",), zeros),
             "subtotal_usd": _money(p_cents),
             "discount_usd": _money(zeros),
@@ -873,6 +886,15 @@ def _bill(c: _Cohort, cal: _Calendar, rng: np.random.Generator, ids: _Counters, 
     )
 
 
+def _first_contract_start_per_account(c: _Cohort, usage_bc: np.ndarray, credits_bc: np.ndarray) -> dict[int, int]:
+    """The start month of the first contract whose credits are bought on each billing account."""
+    first: dict[int, int] = {}
+    for deal in c.contracts:
+        buyer = int(usage_bc[deal.usage_org] if deal.cadence == 12 else credits_bc[deal.credits_org])
+        first[buyer] = min(first.get(buyer, deal.start), deal.start)
+    return first
+
+
 def _cancel_at(c: _Cohort, cal: _Calendar, rng: np.random.Generator) -> np.ndarray:
     """When an organization's usage subscription was canceled: late in its last month with usage
     invoices, when that month is before the window's last month; NaT while it is a customer."""
@@ -931,6 +953,9 @@ class _Story:
     credits_from: str | None = None  # the organization that buys the credits, when not this one
     zero_invoices: bool = False
     employees: int = 40
+    startup_credits_outlive_expiry: bool = False  # the billing system keeps applying them after expiry
+    scripted_contracts: list[_ScriptedContract] = field(default_factory=list)  # quota: terms and replacements
+    pay_delays: dict[int, int] = field(default_factory=dict)  # quota: month -> days from invoice to payment
 
 
 @dataclass
@@ -1277,6 +1302,7 @@ def _script(cal: _Calendar) -> _Script:
             statuses={q1: UNCOLLECTIBLE, q2: PAID, q3: OPEN, last: OPEN},
             employees=30,
         ),
+        *_quota_contract_and_payment_stories(cal, q1, q2, q3),
     ]
     consolidations = [
         ("eu_before_move", "us_after_move", move, EU_TO_US),
@@ -1289,7 +1315,66 @@ def _script(cal: _Calendar) -> _Script:
         ("trial_ended", last - 8, last - 4, "Evaluating a self-hosted deployment"),
         ("trial_ongoing", last - 3, None, "Proof of concept before a possible move"),
     ]
+    revenue_stories, revenue_consolidations, revenue_trials = _revenue_rule_scenarios(cal)
+    stories += revenue_stories
+    consolidations += revenue_consolidations
+    trials += revenue_trials
     return _Script(stories, consolidations, trials, {"q1": q1, "q2": q2, "q3": q3, "move": move})
+
+
+# --------------------------------------------------------------------------------------------
+# Scenario organizations for the revenue rules that real billing data trips over
+# --------------------------------------------------------------------------------------------
+
+
+def _revenue_rule_scenarios(
+    cal: _Calendar,
+) -> tuple[list[_Story], list[tuple[str, str, int, int]], list[tuple[str, int, int | None, str]]]:
+    """Storylines (appended after the others, so earlier organization ids stay put) for a trial on
+    one team of a customer, a qualifying credit that causes no dip, a spike in a customer's second
+    month and startup credits still applied after they expired. Credit purchases issued as one-off
+    invoices, some dated before their contract starts, come from the billing engine (`_bill`)."""
+    last = cal.last
+
+    def at(month: int) -> int:
+        return max(0, month)
+
+    stories = [
+        # A parent paying $10k a month whose new child team trials for $3k: only the team's revenue goes.
+        _Story("trial_parent", created=-20, spans=[(0, last, 10_000, 0.0)], shares=_MULTI, employees=1200),
+        _Story(
+            "trial_child_team",
+            created=at(last - 9) - 1,
+            spans=[(at(last - 9), last, 3000, 0.0)],
+            shares=_PA_SR,
+            employees=1200,
+        ),
+        # A qualifying credit (600 >= half of 1,000) on a 3,000 bill: 2,400 is no dip, nothing to repair.
+        _Story(
+            "credit_dipless",
+            created=-12,
+            spans=[(0, last - 7, 1000, 0.0), (last - 5, last, 2500, 0.0)],
+            points={last - 6: 3000},
+            credits=[(last - 6, 600, "Promo Credit")],
+            employees=30,
+        ),
+        # A new customer's second month spikes: 1,000 -> 3,100 -> 1,000 (judged against its first month).
+        _Story("spike_second_month", created=last - 9, spans=[(last - 8, last, 1000, 0.0)], points={last - 7: 3100}),
+        # $30k of startup credits at $1.5k a month: $12k are left when they expire and still get applied.
+        _Story(
+            "startup_credits_after_expiry",
+            STARTUP,
+            created=at(last - 17) - 1,
+            spans=[(at(last - 17), last, 1500, 0.0)],
+            shares=_PA_SR,
+            startup=(30_000, at(last - 17)),
+            startup_credits_outlive_expiry=True,
+            employees=10,
+        ),
+    ]
+    consolidations = [("trial_child_team", "trial_parent", at(last - 9), SAME_COMPANY)]
+    trials = [("trial_child_team", last - 7, last - 5, "New team evaluating a self-hosted deployment")]
+    return stories, consolidations, trials
 
 
 def _story_path(story: _Story, cal: _Calendar, rng: np.random.Generator) -> np.ndarray:
@@ -1356,16 +1441,149 @@ def _scenario_cohort(script: _Script, cal: _Calendar, rng: np.random.Generator, 
             c.startup_credit[o] = _cents(credit)
             c.startup_expires[o] = cal.start(start + 12)
             c.pool_grant[o, start + hist] = _cents(credit)
-            if start + 12 + hist < cal.span:
+            if start + 12 + hist < cal.span and not story.startup_credits_outlive_expiry:
                 c.pool_reset[o, start + 12 + hist] = True
         buyer = index[story.credits_from] if story.credits_from else o
         for start, credit, discount_bp, cadence in story.contracts:
             c.contracts.append(_Contract(o, buyer, start, _cents(credit), discount_bp, cadence))
+        _add_quota_contracts_and_payment_delays(c, o, buyer, story, hist)
     c.consolidations = [
         (index[child], index[parent], month, reason) for child, parent, month, reason in script.consolidations
     ]
     c.trials = [(index[key], start, end, note) for key, start, end, note in script.trials]
     return c
+
+
+# --------------------------------------------------------------------------------------------
+# Quota scenarios: contract changes on flat usage, late and missed payments (TAM quota rules)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _ScriptedContract:
+    """A story's credit contract with its own term and, for an early renewal, the contract it replaces."""
+
+    start: int  # window month
+    credit: float  # credit value, $
+    discount_bp: int
+    cadence: int = 12
+    term: int = 12
+    replaces: int | None = None  # index in the story's scripted_contracts
+
+
+def _quota_contract_and_payment_stories(cal: _Calendar, q1: int, q2: int, q3: int) -> list[_Story]:
+    """Accounts whose quota attainment must come out like for like, around the newest complete
+    quarter q1 .. q3: contract changes on flat usage (attainment 0), a quarter paid late (held back,
+    then paid in the quarter of the payment), a first invoice never paid (commission once two others
+    are paid), and a mid-quarter hand-over."""
+    last = cal.last
+    flat = [(0, last, 20_000, 0.0)]  # $20k a month, exactly: only contracts change
+    return [
+        _Story(  # a monthly customer signs a $120k credit (run rate $10k) in the quarter's second month
+            "quota_conversion",
+            created=-14,
+            spans=flat,
+            shares=_PA_SR,
+            scripted_contracts=[_ScriptedContract(q2, 120_000, 2000)],
+            employees=350,
+        ),
+        _Story(  # the contract ends with the previous quarter and is not renewed
+            "quota_non_renewal",
+            created=-14,
+            spans=flat,
+            shares=_PA_SR,
+            scripted_contracts=[_ScriptedContract(q1 - 12, 120_000, 2000)],
+            employees=320,
+        ),
+        _Story(  # renewed at the quarter's start for more credits ($10k -> $15k a month)
+            "quota_upsized_renewal",
+            created=-14,
+            spans=flat,
+            shares=_PA_SR,
+            scripted_contracts=[_ScriptedContract(q1 - 12, 120_000, 2000), _ScriptedContract(q1, 180_000, 2500)],
+            employees=380,
+        ),
+        _Story(  # a co-terminus expansion order form adds $5k a month for the original's last six months
+            "quota_coterminus_expansion",
+            created=-14,
+            spans=flat,
+            shares=_PA_SR,
+            scripted_contracts=[
+                _ScriptedContract(q2 - 6, 120_000, 2000),
+                _ScriptedContract(q2, 30_000, 2000, cadence=6, term=6),
+            ],
+            employees=410,
+        ),
+        _Story(  # renewed three months early: the renewal replaces the running contract
+            "quota_early_renewal",
+            created=-14,
+            spans=flat,
+            shares=_PA_SR,
+            scripted_contracts=[
+                _ScriptedContract(q1 - 9, 120_000, 2000),
+                _ScriptedContract(q2, 144_000, 2000, replaces=0),
+            ],
+            employees=450,
+        ),
+        _Story(  # handed from one TAM to another in the middle of the quarter
+            "quota_handover", created=-14, spans=[(0, last, 3500, 0.01)], shares=_PA_SR, employees=90
+        ),
+        _Story(  # growing; the previous quarter's last invoice is paid on the 26th of the next month
+            "quota_late_payment",
+            created=-14,
+            spans=[(0, last, 2500, 0.03)],
+            shares=_PA_SR,
+            pay_delays={q1 - 1: 25},
+            employees=75,
+        ),
+        _Story(  # the first invoice is never paid, the later ones are
+            "quota_unpaid_first_then_paid",
+            created=q1 - 4,
+            spans=[(q1 - 3, last, 1500, 0.04)],
+            shares=_PA_SR,
+            statuses={q1 - 3: UNCOLLECTIBLE, q1: PAID, q2: PAID, q3: PAID},
+            employees=25,
+        ),
+    ]
+
+
+def _add_quota_contracts_and_payment_delays(c: _Cohort, o: int, buyer: int, story: _Story, hist: int) -> None:
+    made: list[_Contract] = []
+    for scripted in story.scripted_contracts:
+        replaces = made[scripted.replaces] if scripted.replaces is not None else None
+        made.append(
+            _Contract(
+                o,
+                buyer,
+                scripted.start,
+                _cents(scripted.credit),
+                scripted.discount_bp,
+                scripted.cadence,
+                scripted.term,
+                replaces,
+            )
+        )
+    c.contracts.extend(made)
+    for month, days in story.pay_delays.items():
+        c.pay_delay_days[o, month + hist] = days
+
+
+def _assign_quota_scenarios(scripted: Callable[..., None], cal: _Calendar, focus: dict[str, int]) -> None:
+    """Books for the quota scenario accounts; the hand-over happens on the 10th of the quarter's second month."""
+    day = timedelta(days=1)
+    for key, owner in (
+        ("quota_conversion", "rep_06"),
+        ("quota_non_renewal", "rep_07"),
+        ("quota_upsized_renewal", "rep_10"),
+        ("quota_coterminus_expansion", "rep_05"),
+        ("quota_early_renewal", "rep_09"),
+        ("quota_late_payment", "rep_07"),
+        ("quota_unpaid_first_then_paid", "rep_10"),
+    ):
+        scripted(key, owner)
+    handover = cal.day(focus["q2"], 9)
+    scripted("quota_handover", "rep_06", end=handover - day)
+    scripted("quota_handover", "rep_07", handover)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1644,6 +1862,7 @@ class _Rep:
     region: str
     quota_usd: int = 0  # per quarter, TAMs only
     book: int = 0  # accounts to fill the AM Managed book up to
+    lead_since: date | None = None  # team_lead_since; empty = since role start (when a lead)
 
 
 def _quarters(cal: _Calendar) -> list[tuple[str, date, date]]:
@@ -1673,10 +1892,15 @@ def _reps(cal: _Calendar, focus: dict[str, int]) -> list[_Rep]:
         _Rep("rep_05", "TAM", "AM Team 1", True, cal.day(-30, 1), None, 300_000, "US", 150_000, 11),
         _Rep("rep_06", "TAM", "AM Team 1", False, cal.day(-18, 7), None, 240_000, "US", 250_000, 13),
         _Rep("rep_07", "TAM", "AM Team 1", False, cal.day(-10, 3), None, 220_000, "EU", 230_000, 13),
-        _Rep("rep_08", "TAM", "AM Team 1", False, cal.day(q1 - 1, 7), None, 200_000, "US", 200_000, 10),  # ramping
-        _Rep("rep_09", "TAM", "AM Team 2", True, cal.day(-24, 5), None, 290_000, "EU", 140_000, 10),
+        # ramping: starts on the 10th, so that month is its first ramp month
+        _Rep("rep_08", "TAM", "AM Team 1", False, cal.day(q1 - 1, 9), None, 200_000, "US", 200_000, 10),
+        # lead since the 12th of a month in the middle of the quarter before: the lead plan starts with q1
+        _Rep(
+            "rep_09", "TAM", "AM Team 2", True, cal.day(-24, 5), None, 290_000, "EU", 140_000, 10, cal.day(q1 - 2, 11)
+        ),
         _Rep("rep_10", "TAM", "AM Team 2", False, cal.day(-16, 2), None, 250_000, "US", 260_000, 14),
-        _Rep("rep_11", "TAM", "AM Team 2", False, cal.day(q2, 14), None, 210_000, "US", 220_000, 9),  # mid-quarter
+        # joins mid-quarter on the 20th, so its ramp starts with the next month
+        _Rep("rep_11", "TAM", "AM Team 2", False, cal.day(q2, 19), None, 210_000, "US", 220_000, 9),
         _Rep("rep_12", "TAM", "AM Team 2", False, cal.day(-22, 9), left, 230_000, "US", 240_000, 6),  # left
     ]
 
@@ -1710,6 +1934,7 @@ def _sales(cal: _Calendar, rng: np.random.Generator, script: _Script, candidates
                 "end_date": r.end,
                 "ote_usd": _decimal(r.ote_usd * 100),
                 "region": r.region,
+                "team_lead_since": r.lead_since,
             }
             for r in reps
         ],
@@ -1784,6 +2009,7 @@ def _sales(cal: _Calendar, rng: np.random.Generator, script: _Script, candidates
     scripted("big_first_bill", "rep_06", cal.day(last - 6), segment="Leads")
     scripted("first_big_bill_credit", "rep_11", rep["rep_11"].start, segment="Leads")
     scripted("credit_below_half", "rep_03", segment="CSM Managed")
+    _assign_quota_scenarios(scripted, cal, focus)
 
     owners = [r.owner_id for r in reps if r.role == "TAM"]
     taken = {row["organization_id"] for row in rows}

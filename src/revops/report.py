@@ -58,6 +58,7 @@ QUERIES = {
                 new_rate_pct, expansion_rate_pct, contraction_rate_pct, churn_rate_pct,
                 new_customers, reactivated_customers, churned_customers, active_customers, is_provisional
             from marts.lifecycle_components_monthly
+            where is_in_analysis_window
             order by month desc
             limit {BRIDGE_MONTHS}
         ) as newest
@@ -83,18 +84,19 @@ QUERIES = {
         from marts.retention_cohorts
         order by cohort_month, months_since_start
     """,
-    "reporting_month": "select max(month) as month from marts.customer_lifecycle_monthly",
+    # The lifecycle tables hold the whole history; the report shows the analysis window.
+    "reporting_month": "select max(month) as month from marts.customer_lifecycle_monthly where is_in_analysis_window",
     "gainers": f"""
         select organization_id, stage, previous_mrr_usd, mrr_usd, mrr_change_usd
         from marts.customer_lifecycle_monthly
-        where month = ? and mrr_change_usd > 0
+        where is_in_analysis_window and month = ? and mrr_change_usd > 0
         order by mrr_change_usd desc, organization_id
         limit {MOVERS}
     """,
     "losers": f"""
         select organization_id, stage, previous_mrr_usd, mrr_usd, mrr_change_usd
         from marts.customer_lifecycle_monthly
-        where month = ? and mrr_change_usd < 0
+        where is_in_analysis_window and month = ? and mrr_change_usd < 0
         order by mrr_change_usd, organization_id
         limit {MOVERS}
     """,
@@ -131,7 +133,8 @@ QUERIES = {
     """,
     "rep_attainment": """
         select owner_id, team, ramp_status, quota_usd, attainment_usd, attainment_pct, book_accounts,
-            commission_usd
+            commissionable_attainment_usd, held_back_attainment_usd, released_held_back_attainment_usd,
+            commission_basis, commission_usd, attainment_empty_reason
         from marts.tam_quota_attainment_quarterly
         where quarter = ?
         order by attainment_pct desc nulls last, owner_id
@@ -1113,7 +1116,19 @@ def _quota_section(reps: list[dict], teams: list[dict], quarter, summary: Report
     )
     summary.charts["quota"] = marks
     rep_table = table(
-        ["TAM", "Team", "Ramp", "Quota", "Attainment", "Attainment %", "Book", "Commission"],
+        [
+            "TAM",
+            "Team",
+            "Ramp",
+            "Quota",
+            "Counted",
+            "Attainment %",
+            "Commissionable",
+            "Held back",
+            "Released",
+            "Book",
+            "Commission",
+        ],
         [
             (
                 row["owner_id"],
@@ -1122,8 +1137,11 @@ def _quota_section(reps: list[dict], teams: list[dict], quarter, summary: Report
                 usd(row["quota_usd"]),
                 signed_usd(row["attainment_usd"]),
                 pct(row["attainment_pct"]),
+                signed_usd(row["commissionable_attainment_usd"]),
+                usd(row["held_back_attainment_usd"]),
+                usd(row["released_held_back_attainment_usd"]),
                 row["book_accounts"],
-                usd(row["commission_usd"]),
+                usd(row["commission_usd"]) + (" (team)" if row["commission_basis"] == "team" else ""),
             )
             for row in reps
         ],
@@ -1148,8 +1166,11 @@ def _quota_section(reps: list[dict], teams: list[dict], quarter, summary: Report
     return section(
         "quota",
         f"TAM quota attainment, {quarter or 'no quarter'}",
-        "Attainment is the change in quota ARR of each TAM's AM Managed book from the previous quarter, over the quota"
-        " (the latest complete quarter). Bars at or above 100 % are green; team bars follow the reps.",
+        "Attainment is the change in quota ARR of each TAM's AM Managed book from the previous quarter measured like"
+        " for like (against this quarter's contract run rates), over the quota (the latest complete quarter)."
+        " Counted attainment has the grace and optimization rules applied; commissionable is what earns commission"
+        " this quarter; held back waits for invoices paid after the 14th day of the next quarter and is paid, as"
+        " released, in the quarter the last one is paid. Bars at or above 100 % are green; team bars follow the reps.",
         chart,
         "quota",
         marks,

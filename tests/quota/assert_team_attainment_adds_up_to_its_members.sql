@@ -1,4 +1,4 @@
--- Reconciliation (metrics.md section 7): a team's quota and attainment are exactly the sums over
+-- Reconciliation (TAM quota): a team's quota and attainment are exactly the sums over
 -- its members' rows: quota prorated by ramp status (100 % ramped, var quota_ramping_share
 -- ramping), attainment of all but mid-quarter joiners, who add neither. Returns the teams that differ.
 
@@ -46,7 +46,11 @@ compared as (
         team_attainment.team is null
         or member_sums.team is null
         or abs(team_attainment.team_quota_usd - member_sums.team_quota_usd) >= 0.01
-        or team_attainment.attainment_usd <> member_sums.attainment_usd
+        or (
+            not team_attainment.is_first_reported_quarter
+            and team_attainment.attainment_usd <> member_sums.attainment_usd
+        )
+        or (team_attainment.is_first_reported_quarter and team_attainment.attainment_usd is not null)
         or team_attainment.ramped_members <> member_sums.ramped_members
         or team_attainment.ramping_members <> member_sums.ramping_members
 )

@@ -1,5 +1,9 @@
--- One row per calendar month from the first billing period in the data to the
--- reporting month (var as_of_month, or else the newest month with a usage invoice).
+-- One row per calendar month from the first month any revenue is attributed to (a
+-- usage invoice's period, or the first month a credit purchase pays for) to the
+-- reporting month: var as_of_month when it is set (any day of the month names the
+-- month), else the newest month with a recognised usage invoice. Every model that
+-- reads invoices, lines, credits, refunds, trials or usage keeps only these months,
+-- so a build as of a month ignores everything later.
 
 with
 
@@ -7,22 +11,58 @@ invoices as (
     select * from {{ ref('stg_billing__invoices') }}
 ),
 
-recognised_invoices as (
-    select * from invoices
-    where invoice_status in ({{ quoted_list(var('recognised_invoice_statuses')) }})
+credit_purchases_assigned as (
+    select * from {{ ref('int_credit_purchases_assigned_to_periods') }}
 ),
 
-{%- set newest_usage_period = "max(case when invoice_type = 'usage' then period_start_date end)" %}
+recognised_usage_invoices as (
+    select * from invoices
+    where
+        invoice_status in ({{ quoted_list(var('recognised_invoice_statuses')) }})
+        and invoice_type = 'usage'
+),
+
+reporting_month as (
+    {% if var('as_of_month') -%}
+        select
+            cast({{ dbt.date_trunc('month', "cast('" ~ var('as_of_month') ~ "' as date)") }} as date)
+                as reporting_month
+    {%- else -%}
+        select cast({{ dbt.date_trunc('month', 'max(period_start_date)') }} as date) as reporting_month
+        from recognised_usage_invoices
+    {%- endif %}
+),
+
+-- Only what is dated up to the reporting month can open the calendar.
+attributed_first_months as (
+    select cast({{ dbt.date_trunc('month', 'recognised_usage_invoices.period_start_date') }} as date) as month
+    from recognised_usage_invoices
+    cross join reporting_month
+    where
+        cast({{ dbt.date_trunc('month', 'recognised_usage_invoices.period_start_date') }} as date)
+        <= reporting_month.reporting_month
+
+    union all
+
+    select credit_purchases_assigned.first_month as month
+    from credit_purchases_assigned
+    cross join reporting_month
+    where
+        cast({{ dbt.date_trunc('month', 'credit_purchases_assigned.invoice_period_start_date') }} as date)
+        <= reporting_month.reporting_month
+),
+
+first_month as (
+    select min(month) as first_month
+    from attributed_first_months
+),
 
 bounds as (
     select
-        cast({{ dbt.date_trunc('month', 'min(period_start_date)') }} as date) as first_month,
-        {% if var('as_of_month') -%}
-            cast('{{ var("as_of_month") }}' as date) as last_month
-        {%- else -%}
-            cast({{ dbt.date_trunc('month', newest_usage_period) }} as date) as last_month
-        {%- endif %}
-    from recognised_invoices
+        first_month.first_month,
+        reporting_month.reporting_month as last_month
+    from first_month
+    cross join reporting_month
 ),
 
 integers as (

@@ -3,7 +3,9 @@
 -- to the reporting month. The stage ladder is int_customer_lifecycle_stages' one, per
 -- (customer, product); inactive months (0 after 0) keep a null stage.
 -- A cross-sell is a product's NEW month for a customer that already paid for another
--- product in an earlier month: NEW for the product, not a new customer.
+-- product in an earlier month, with the product's MRR that month at least
+-- var cross_sell_min_mrr_usd (100): NEW for the product, not a new customer. A smaller
+-- first bill stays NEW without the flag.
 -- The input spine is gap-free per customer and product, so lag() is the previous month.
 
 with
@@ -81,7 +83,9 @@ flagged as (
         staged.mrr_usd,
         staged.previous_mrr_usd,
         cast(staged.mrr_usd - staged.previous_mrr_usd as decimal(18, 2)) as mrr_change_usd,
-        staged.stage = 'NEW' and staged.customer_first_paid_month < staged.month as is_cross_sell,
+        staged.stage = 'NEW'
+        and staged.customer_first_paid_month < staged.month
+        and staged.mrr_usd >= {{ var('cross_sell_min_mrr_usd') }} as is_cross_sell,
         months.is_newest_month as is_provisional,
         {{ months_between('staged.month', 'reporting_month.reporting_month') }}
         < {{ var('analysis_window_months') }} as is_in_analysis_window

@@ -1,15 +1,15 @@
--- Section 7, what each book account counts for its owner: one row per owner, account
--- and quarter of int_tam_books_quarterly, with the account's quota ARR and attainment
--- (0 for an account not invoiced yet) and the exceptions:
+-- TAM quota, what each book account counts for its owner: one row per account and quarter
+-- of int_tam_books_quarterly (its one owner), with the account's quota ARR and like-for-like
+-- attainment (0 for an account not invoiced yet; empty in the first reported quarter) and
+-- the exceptions:
 --   grace          assigned with no previous owner and churned within var
---                  quota_grace_period_months months of the assignment (a churn date
---                  from the first day of the assignment month to the assignment date
---                  + the grace period)                        -> max(0, attainment)
+--                  quota_grace_period_months months of the owner's first assignment to
+--                  the account in any segment (a churn date from the first day of the
+--                  assignment month to the assignment date + the grace period)
+--                                                             -> max(0, attainment)
 --   optimization   an approved usage_optimizations row for the account and quarter
 --                                                             -> max(0, attainment)
---   commission     counts the account's positive attainment only once the customer
---                  has paid its first two invoices ever; negative attainment always
---                  counts (commissionable_attainment_usd)
+-- What counts for commission is the next step (int_quota_attainment_commissionable_quarterly).
 
 with
 
@@ -23,10 +23,6 @@ quota_arr as (
 
 quarters as (
     select * from {{ ref('int_quota_quarters') }}
-),
-
-commissionable_customers as (
-    select * from {{ ref('int_quota_commissionable_customers') }}
 ),
 
 usage_optimizations as (
@@ -55,22 +51,40 @@ joined as (
         books.quarter_start_month,
         quarters.is_quarter_in_progress,
         quarters.is_first_reported_quarter,
+        quarters.attainment_empty_reason,
+        quarters.payment_cutoff_date,
+        books.ownership_basis,
+        books.book_stint_start_date,
         books.assigned_date,
         books.previous_owner_id,
         books.has_previous_owner,
         coalesce(quota_arr.invoiced_usage_usd, 0) as invoiced_usage_usd,
+        coalesce(quota_arr.contract_run_rate_usd, 0) as contract_run_rate_usd,
+        coalesce(quota_arr.usage_beyond_run_rate_usd, 0) as usage_beyond_run_rate_usd,
         coalesce(quota_arr.quota_invoice_amount_usd, 0) as quota_invoice_amount_usd,
         coalesce(quota_arr.count_invoiced_months, 0) as count_invoiced_months,
+        coalesce(quota_arr.previous_quarter_own_run_rate_usd, 0) as previous_quarter_own_run_rate_usd,
+        coalesce(quota_arr.previous_invoiced_usage_usd, 0) as previous_invoiced_usage_usd,
+        coalesce(quota_arr.previous_usage_beyond_run_rate_usd, 0) as previous_usage_beyond_run_rate_usd,
+        coalesce(quota_arr.previous_quota_invoice_amount_usd, 0) as previous_quota_invoice_amount_usd,
         coalesce(quota_arr.quota_arr_usd, 0) as quota_arr_usd,
-        coalesce(quota_arr.previous_quota_arr_usd, 0) as previous_quota_arr_usd,
-        coalesce(quota_arr.attainment_usd, 0) as attainment_usd,
+        case
+            when not quarters.is_first_reported_quarter then coalesce(quota_arr.previous_quota_arr_usd, 0)
+        end as previous_quota_arr_usd,
+        case
+            when not quarters.is_first_reported_quarter then coalesce(quota_arr.previous_quota_arr_as_reported_usd, 0)
+        end as previous_quota_arr_as_reported_usd,
+        case
+            when not quarters.is_first_reported_quarter then coalesce(quota_arr.attainment_usd, 0)
+        end as attainment_usd,
         coalesce(quota_arr.is_new_customer, false) as is_new_customer,
+        coalesce(quota_arr.is_new_customer_previous_quarter, false) as is_new_customer_previous_quarter,
         coalesce(quota_arr.is_churned, false) as is_churned,
+        coalesce(quota_arr.is_churned_previous_quarter, false) as is_churned_previous_quarter,
         coalesce(quota_arr.is_cancelled, false) as is_cancelled,
         quota_arr.churn_date,
         coalesce(quota_arr.has_annual_contract, false) as has_annual_contract,
-        approved_optimizations.organization_id is not null as optimization_excluded,
-        coalesce(commissionable_customers.is_commissionable, false) as is_commissionable
+        approved_optimizations.organization_id is not null as optimization_excluded
     from books
     inner join quarters
         on books.quarter = quarters.quarter
@@ -82,8 +96,6 @@ joined as (
         on
             books.organization_id = approved_optimizations.organization_id
             and books.quarter = approved_optimizations.quarter
-    left join commissionable_customers
-        on books.organization_id = commissionable_customers.organization_id
 ),
 
 with_grace as (
@@ -108,16 +120,6 @@ counted as (
             else attainment_usd
         end as counted_attainment_usd
     from with_grace
-),
-
-commissionable as (
-    select
-        *,
-        case
-            when not is_commissionable and counted_attainment_usd > 0 then cast(0 as decimal(18, 2))
-            else counted_attainment_usd
-        end as commissionable_attainment_usd
-    from counted
 )
 
-select * from commissionable
+select * from counted

@@ -1,24 +1,23 @@
--- Section 7, annual contracts: one row per customer and month covered by a credit
--- contract, with the contract's run rate = what the customer pays for the credits
--- (price_usd) / the contract's term in months. Upfront and amortized contracts alike:
--- price_usd is the price of the whole term. When contracts overlap, the one that
--- started last applies (int_contracts_expanded_to_months).
+-- TAM quota, run rate: one row per customer and month in which at least one credit contract
+-- is in force, with the month's run rate = the sum of the run rates (credit value / term
+-- months) of every contract in force (int_contracts_in_force_monthly). Overlapping contracts
+-- add up, so a co-terminus expansion adds its run rate to the original's; an early renewal
+-- has already ended the contract it replaces. Upfront and amortized contracts alike.
 
 with
 
-covering_contracts as (
-    select * from {{ ref('int_contracts_expanded_to_months') }}
+contracts_in_force as (
+    select * from {{ ref('int_contracts_in_force_monthly') }}
 ),
 
 run_rates as (
     select
         organization_id,
         month,
-        contract_id,
-        price_usd,
-        term_months,
-        {{ divide_to_cents('price_usd', 'nullif(term_months, 0)') }} as run_rate_usd
-    from covering_contracts
+        count(*) as count_contracts_in_force,
+        cast(sum(run_rate_usd) as decimal(18, 2)) as run_rate_usd
+    from contracts_in_force
+    group by organization_id, month
 )
 
 select * from run_rates

@@ -1,4 +1,4 @@
--- Section 7, quota invoice amount: one row per customer and month with invoiced usage.
+-- TAM quota, quota invoice amount: one row per customer and month with invoiced usage.
 --   invoiced usage     Σ product line amounts after coupons of the month's recognised
 --                      usage invoices (before credits, tax and refunds)
 --   paid product       a primary-for-quota product whose month amount (after coupons)
@@ -6,9 +6,14 @@
 --   multiplier         var quota_base_multiplier (0.7) for one paid product, plus
 --                      var quota_multiplier_per_extra_product (0.2) for each one above
 --                      one; a month with usage but no paid product uses the base
---   annual contract    in a month covered by a credit contract only the usage beyond
---                      the contract's run rate counts: max(0, usage - run rate)
---   quota amount       (usage, or usage beyond the run rate) x multiplier, in cents
+--   run rate           in a month with credit contracts in force only the usage beyond
+--                      their run rate counts: max(0, usage - run rate), the run rate
+--                      being the sum over the contracts in force
+--                      (int_quota_contract_run_rates_monthly)
+--   quota amount       usage beyond the month's own run rate x multiplier, in cents
+-- The quarter's comparison with the previous quarter measures the previous quarter's
+-- usage against this quarter's run rates (int_quota_arr_quarterly), with the same
+-- usage and multiplier.
 -- The multiplier is decimal, not double, so the amounts are exact.
 
 with
@@ -64,14 +69,12 @@ beyond_run_rate as (
         account_months.month,
         account_months.invoiced_usage_usd,
         account_months.count_paid_products,
-        contract_run_rates.contract_id is not null as has_annual_contract,
-        contract_run_rates.contract_id,
-        contract_run_rates.run_rate_usd as contract_run_rate_usd,
-        case
-            when account_months.invoiced_usage_usd > coalesce(contract_run_rates.run_rate_usd, 0)
-                then account_months.invoiced_usage_usd - coalesce(contract_run_rates.run_rate_usd, 0)
-            else cast(0 as decimal(18, 2))
-        end as counted_usage_usd
+        contract_run_rates.organization_id is not null as has_annual_contract,
+        coalesce(contract_run_rates.count_contracts_in_force, 0) as count_contracts_in_force,
+        cast(coalesce(contract_run_rates.run_rate_usd, 0) as decimal(18, 2)) as contract_run_rate_usd,
+        {{ usage_beyond_run_rate(
+            'account_months.invoiced_usage_usd', 'contract_run_rates.run_rate_usd'
+        ) }} as counted_usage_usd
     from account_months
     left join contract_run_rates
         on

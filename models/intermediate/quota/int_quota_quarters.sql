@@ -1,12 +1,15 @@
--- Section 7: the calendar quarters quota is reported for, from the quarter of the
+-- TAM quota: the calendar quarters quota is reported for, from the quarter of the
 -- first month with a recognised usage invoice (quota is measured on invoiced usage;
 -- credit purchases may start earlier) to the quarter of the reporting month (var
 -- as_of_month, or else the newest month with a usage invoice). The reporting month's
 -- quarter is in progress unless the reporting month is its last month: it stays in,
 -- flagged, and its months so far stand in for the quarter (`last_counted_month`,
 -- `counted_months`).
--- The first quarter has no quarter before it in the data, so its attainment is its whole
--- quota ARR: it is flagged too.
+-- The first quarter has no quarter before it in the data to compare with: its attainment is
+-- left empty and earns nothing (attainment_empty_reason says so on every row that reads it).
+-- payment_cutoff_date is the last day on which the quarter's usage invoices can be paid for
+-- their positive attainment to earn commission in the quarter's own payout: the
+-- var commission_payment_days_after_quarter-th day after the quarter ends (14 July for Q2).
 
 with
 
@@ -61,7 +64,11 @@ flagged as (
             else quarter_end_month
         end as last_counted_month,
         reporting_month < quarter_end_month as is_quarter_in_progress,
-        quarter_start_month = min(quarter_start_month) over () as is_first_reported_quarter
+        quarter_start_month = min(quarter_start_month) over () as is_first_reported_quarter,
+        cast(
+            {{ dbt.dateadd('day', var('commission_payment_days_after_quarter') - 1, 'next_quarter_start_month') }}
+            as date
+        ) as payment_cutoff_date
     from quarters
 ),
 
@@ -71,7 +78,8 @@ counted as (
         -- both months are in the same calendar year
         cast(
             extract(month from last_counted_month) - extract(month from quarter_start_month) + 1 as integer
-        ) as counted_months
+        ) as counted_months,
+        case when is_first_reported_quarter then 'first_quarter_of_data' end as attainment_empty_reason
     from flagged
 )
 

@@ -1,13 +1,16 @@
--- Section 7, a rep's attainment: one row per owner and reported quarter in which the
--- owner has an AM Managed book or a quota. Attainment = Σ over the book of what each
--- account counts (grace and optimization applied); attainment % = attainment / quota
--- × 100. The same over commissionable attainment (positive attainment of customers
--- that have not paid their first two invoices left out) feeds commission.
+-- TAM quota, a rep's attainment: one row per owner and reported quarter in which the owner
+-- has an AM Managed book, a quota, or held-back attainment paid out. Attainment = Σ over the
+-- book (one owner per account and quarter) of what each account counts (grace and
+-- optimization applied); attainment % = attainment / quota × 100. The same over the
+-- commissionable attainment and the attainment held back for late payment. Held-back
+-- attainment is released to the owner who earned it in the quarter in which the last of the
+-- late invoices is paid (released_held_back_attainment_usd). In the first reported quarter
+-- there is no attainment (attainment_empty_reason).
 
 with
 
-accounts_counted as (
-    select * from {{ ref('int_quota_attainment_counted_quarterly') }}
+accounts_commissionable as (
+    select * from {{ ref('int_quota_attainment_commissionable_quarterly') }}
 ),
 
 quotas as (
@@ -30,10 +33,21 @@ book_totals as (
         sum(attainment_usd) as uncounted_attainment_usd,
         sum(counted_attainment_usd) as attainment_usd,
         sum(commissionable_attainment_usd) as commissionable_attainment_usd,
+        sum(held_back_attainment_usd) as held_back_attainment_usd,
         sum(quota_arr_usd) as book_quota_arr_usd,
         sum(previous_quota_arr_usd) as book_previous_quota_arr_usd
-    from accounts_counted
+    from accounts_commissionable
     group by owner_id, quarter
+),
+
+released_attainment as (
+    select
+        owner_id,
+        held_back_paid_in_quarter as quarter,
+        sum(held_back_attainment_usd) as released_held_back_attainment_usd
+    from accounts_commissionable
+    where held_back_paid_in_quarter is not null
+    group by owner_id, held_back_paid_in_quarter
 ),
 
 reported_quotas as (
@@ -56,6 +70,11 @@ owner_quarters as (
         owner_id,
         quarter
     from reported_quotas
+    union
+    select
+        owner_id,
+        quarter
+    from released_attainment
 ),
 
 joined as (
@@ -65,23 +84,52 @@ joined as (
         quarters.quarter_start_month,
         quarters.is_quarter_in_progress,
         quarters.is_first_reported_quarter,
+        quarters.attainment_empty_reason,
         reps_ramped.team,
         coalesce(reps_ramped.is_team_lead, false) as is_team_lead,
+        coalesce(reps_ramped.is_on_team_lead_plan, false) as is_on_team_lead_plan,
+        reps_ramped.team_lead_since,
         reps_ramped.ote_usd,
         reps_ramped.ramp_status,
+        reps_ramped.first_ramp_month,
+        reps_ramped.ramp_months_in_quarter,
+        reps_ramped.formula_months_in_quarter,
         coalesce(reps_ramped.team_quota_share, 0) as team_quota_share,
         reported_quotas.quota_usd,
         coalesce(book_totals.book_accounts, 0) as book_accounts,
         cast(coalesce(book_totals.book_quota_arr_usd, 0) as decimal(18, 2)) as book_quota_arr_usd,
-        cast(coalesce(book_totals.book_previous_quota_arr_usd, 0) as decimal(18, 2)) as book_previous_quota_arr_usd,
-        cast(coalesce(book_totals.uncounted_attainment_usd, 0) as decimal(18, 2)) as uncounted_attainment_usd,
-        cast(coalesce(book_totals.attainment_usd, 0) as decimal(18, 2)) as attainment_usd,
-        cast(coalesce(book_totals.commissionable_attainment_usd, 0) as decimal(18, 2)) as commissionable_attainment_usd
+        case
+            when not quarters.is_first_reported_quarter
+                then cast(coalesce(book_totals.book_previous_quota_arr_usd, 0) as decimal(18, 2))
+        end as book_previous_quota_arr_usd,
+        case
+            when not quarters.is_first_reported_quarter
+                then cast(coalesce(book_totals.uncounted_attainment_usd, 0) as decimal(18, 2))
+        end as uncounted_attainment_usd,
+        case
+            when not quarters.is_first_reported_quarter
+                then cast(coalesce(book_totals.attainment_usd, 0) as decimal(18, 2))
+        end as attainment_usd,
+        case
+            when not quarters.is_first_reported_quarter
+                then cast(coalesce(book_totals.commissionable_attainment_usd, 0) as decimal(18, 2))
+        end as commissionable_attainment_usd,
+        case
+            when not quarters.is_first_reported_quarter
+                then cast(coalesce(book_totals.held_back_attainment_usd, 0) as decimal(18, 2))
+        end as held_back_attainment_usd,
+        cast(
+            coalesce(released_attainment.released_held_back_attainment_usd, 0) as decimal(18, 2)
+        ) as released_held_back_attainment_usd
     from owner_quarters
     inner join quarters
         on owner_quarters.quarter = quarters.quarter
     left join book_totals
         on owner_quarters.owner_id = book_totals.owner_id and owner_quarters.quarter = book_totals.quarter
+    left join released_attainment
+        on
+            owner_quarters.owner_id = released_attainment.owner_id
+            and owner_quarters.quarter = released_attainment.quarter
     left join reported_quotas
         on owner_quarters.owner_id = reported_quotas.owner_id and owner_quarters.quarter = reported_quotas.quarter
     left join reps_ramped
@@ -92,7 +140,11 @@ percentages as (
     select
         *,
         cast(100.0 * attainment_usd / nullif(quota_usd, 0) as double) as attainment_pct,
-        cast(100.0 * commissionable_attainment_usd / nullif(quota_usd, 0) as double) as commissionable_attainment_pct
+        cast(100.0 * commissionable_attainment_usd / nullif(quota_usd, 0) as double) as commissionable_attainment_pct,
+        cast(
+            100.0 * (commissionable_attainment_usd + released_held_back_attainment_usd)
+            / nullif(quota_usd, 0) as double
+        ) as paid_attainment_pct
     from joined
 )
 

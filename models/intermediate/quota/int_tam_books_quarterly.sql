@@ -1,11 +1,17 @@
--- Section 7, book membership: one row per owner, account (the consolidated customer)
--- and reported quarter in which the account was in the owner's quota book (segment
--- var quota_segment) on at least one day. Removals take effect only after the
--- quarter's calculation, so an account handed over mid-quarter is in both books that
--- quarter. For the grace rule each row carries the stint it counts under (the
--- owner's earliest AM Managed stint overlapping the quarter): its start is the
--- assignment date, and the previous owner is whoever else held the account (in any
--- segment) in the latest stint that started before it.
+-- TAM quota, book membership: one row per account (the consolidated customer) and reported
+-- quarter that has an owner in the quota book (segment var quota_segment), with that one
+-- owner. An account has exactly one owner a quarter:
+--   owner_on_first_day             the owner of an AM Managed stint that covers the quarter's
+--                                  first day (where two do, which can happen when several
+--                                  organizations roll into one customer: the later stint,
+--                                  then the smaller owner_id)
+--   first_assigned_during_quarter  no owner on the first day: the owner of the earliest AM
+--                                  Managed stint that starts during the quarter
+-- Removals take effect only after the quarter's calculation, so a mid-quarter hand-over
+-- moves the account from the next quarter on, and an account is never in two books at once.
+-- For the grace rule each row carries the owner's first assignment to the account in any
+-- segment (assigned_date) and the previous owner: whoever else held the account (in any
+-- segment) in the latest stint that started before that first assignment.
 
 with
 
@@ -32,6 +38,7 @@ stints as (
     from account_owners
     inner join organizations_consolidated
         on account_owners.organization_id = organizations_consolidated.organization_id
+    where account_owners.end_date is null or account_owners.end_date >= account_owners.start_date
 ),
 
 book_stints as (
@@ -39,22 +46,30 @@ book_stints as (
     where segment = '{{ var("quota_segment") }}'
 ),
 
+first_assignments as (
+    select
+        organization_id,
+        owner_id,
+        min(start_date) as assigned_date
+    from stints
+    group by organization_id, owner_id
+),
+
 earlier_stints_of_other_owners as (
     select
-        book_stints.organization_id,
-        book_stints.owner_id,
-        book_stints.start_date,
+        first_assignments.organization_id,
+        first_assignments.owner_id,
         stints.owner_id as previous_owner_id,
         row_number() over (
-            partition by book_stints.organization_id, book_stints.owner_id, book_stints.start_date
+            partition by first_assignments.organization_id, first_assignments.owner_id
             order by stints.start_date desc, stints.owner_id desc
         ) as recency_rank
-    from book_stints
+    from first_assignments
     inner join stints
         on
-            book_stints.organization_id = stints.organization_id
-            and book_stints.owner_id <> stints.owner_id
-            and book_stints.start_date > stints.start_date
+            first_assignments.organization_id = stints.organization_id
+            and first_assignments.owner_id <> stints.owner_id
+            and first_assignments.assigned_date > stints.start_date
 ),
 
 previous_owners as (
@@ -62,59 +77,63 @@ previous_owners as (
     where recency_rank = 1
 ),
 
-book_stints_with_previous_owner as (
+book_stint_quarters as (
     select
-        book_stints.*,
-        previous_owners.previous_owner_id
-    from book_stints
-    left join previous_owners
-        on
-            book_stints.organization_id = previous_owners.organization_id
-            and book_stints.owner_id = previous_owners.owner_id
-            and book_stints.start_date = previous_owners.start_date
-),
-
-stint_quarters as (
-    select
-        book_stints_with_previous_owner.owner_id,
-        book_stints_with_previous_owner.organization_id,
+        book_stints.organization_id,
+        book_stints.owner_id,
+        book_stints.start_date,
+        book_stints.end_date,
         quarters.quarter,
         quarters.quarter_start_month,
-        book_stints_with_previous_owner.start_date as assigned_date,
-        book_stints_with_previous_owner.end_date,
-        book_stints_with_previous_owner.previous_owner_id,
-        row_number() over (
-            partition by
-                book_stints_with_previous_owner.owner_id,
-                book_stints_with_previous_owner.organization_id,
-                quarters.quarter
-            order by book_stints_with_previous_owner.start_date, book_stints_with_previous_owner.source_organization_id
-        ) as stint_rank
-    from book_stints_with_previous_owner
+        book_stints.start_date <= quarters.quarter_start_month as is_owner_on_first_day
+    from book_stints
     inner join quarters
         on
-            book_stints_with_previous_owner.start_date < quarters.next_quarter_start_month
-            and (
-                book_stints_with_previous_owner.end_date is null
-                or book_stints_with_previous_owner.end_date >= quarters.quarter_start_month
-            )
-    where
-        book_stints_with_previous_owner.end_date is null
-        or book_stints_with_previous_owner.end_date >= book_stints_with_previous_owner.start_date
+            book_stints.start_date < quarters.next_quarter_start_month
+            and (book_stints.end_date is null or book_stints.end_date >= quarters.quarter_start_month)
+),
+
+-- The owner on the first day comes first; among first-day stints the latest, among stints that
+-- start during the quarter the earliest.
+book_stints_ranked as (
+    select
+        *,
+        row_number() over (
+            partition by organization_id, quarter
+            order by
+                case when is_owner_on_first_day then 0 else 1 end asc,
+                case when is_owner_on_first_day then start_date end desc,
+                start_date asc,
+                owner_id asc
+        ) as owner_rank
+    from book_stint_quarters
 ),
 
 book_quarters as (
     select
-        owner_id,
-        organization_id,
-        quarter,
-        quarter_start_month,
-        assigned_date,
-        end_date as stint_end_date,
-        previous_owner_id,
-        previous_owner_id is not null as has_previous_owner
-    from stint_quarters
-    where stint_rank = 1
+        book_stints_ranked.owner_id,
+        book_stints_ranked.organization_id,
+        book_stints_ranked.quarter,
+        book_stints_ranked.quarter_start_month,
+        case
+            when book_stints_ranked.is_owner_on_first_day then 'owner_on_first_day'
+            else 'first_assigned_during_quarter'
+        end as ownership_basis,
+        book_stints_ranked.start_date as book_stint_start_date,
+        book_stints_ranked.end_date as stint_end_date,
+        first_assignments.assigned_date,
+        previous_owners.previous_owner_id,
+        previous_owners.previous_owner_id is not null as has_previous_owner
+    from book_stints_ranked
+    inner join first_assignments
+        on
+            book_stints_ranked.organization_id = first_assignments.organization_id
+            and book_stints_ranked.owner_id = first_assignments.owner_id
+    left join previous_owners
+        on
+            book_stints_ranked.organization_id = previous_owners.organization_id
+            and book_stints_ranked.owner_id = previous_owners.owner_id
+    where book_stints_ranked.owner_rank = 1
 )
 
 select * from book_quarters

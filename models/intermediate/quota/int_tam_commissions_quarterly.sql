@@ -1,11 +1,17 @@
--- Section 7, commission: one row per owner and reported quarter. Linear and uncapped:
--- payout = OTE × variable share / 4 × commission attainment % / 100, where the
--- variable share is var commission_variable_share (50 %), or var
--- commission_team_lead_variable_share (40 %) for a team lead, whose attainment % is
--- the team's. Commission attainment is the commissionable attainment (counted
--- attainment, with the positive attainment of customers that have not paid their
--- first two invoices left out). A negative attainment % pays 0 (no clawback); a
--- missing quota or OTE leaves the commission empty.
+-- TAM quota, commission: one row per owner and reported quarter.
+--   plan            the rep plan (var commission_variable_share, 50 %) on the rep's own
+--                   commission attainment %: (commissionable attainment + held-back
+--                   attainment released this quarter) / quota; or, from the first full
+--                   quarter as team lead, the lead plan (var
+--                   commission_team_lead_variable_share, 40 %) on the team's
+--   ramp fixed pay  each ramp month in the quarter pays OTE × variable share / 12, fixed
+--   formula         OTE × variable share / 4 × commission attainment % / 100, linear and
+--                   uncapped, never below 0 (no clawback), pro-rated to the quarter's
+--                   other months: × formula_months_in_quarter / 3
+--   commission      ramp fixed pay + formula payout
+-- The first reported quarter has no attainment and earns nothing by the formula (ramp pay,
+-- which does not depend on attainment, is still paid). A missing quota or OTE leaves the
+-- commission empty when the formula has months to pay.
 
 with
 
@@ -21,20 +27,20 @@ commission_basis as (
     select
         rep_attainment.*,
         case
-            when rep_attainment.is_team_lead and team_attainment.team is not null then 'team'
+            when rep_attainment.is_on_team_lead_plan and team_attainment.team is not null then 'team'
             else 'individual'
         end as commission_basis,
         case
-            when rep_attainment.is_team_lead and team_attainment.team is not null
-                then team_attainment.commissionable_attainment_pct
-            else rep_attainment.commissionable_attainment_pct
+            when rep_attainment.is_on_team_lead_plan and team_attainment.team is not null
+                then team_attainment.commission_attainment_pct
+            else rep_attainment.paid_attainment_pct
         end as commission_attainment_pct,
         cast(
             case
-                when rep_attainment.is_team_lead then {{ var('commission_team_lead_variable_share') }}
+                when rep_attainment.is_on_team_lead_plan then {{ var('commission_team_lead_variable_share') }}
                 else {{ var('commission_variable_share') }}
-            end as double
-        ) as commission_variable_share
+            end as decimal(9, 4)
+        ) as variable_share
     from rep_attainment
     left join team_attainment
         on
@@ -42,15 +48,28 @@ commission_basis as (
             and rep_attainment.quarter = team_attainment.quarter
 ),
 
+pay_parts as (
+    select
+        *,
+        cast(variable_share as double) as commission_variable_share,
+        {{ divide_to_cents('ote_usd * variable_share * ramp_months_in_quarter', 12) }} as ramp_fixed_pay_usd,
+        case
+            when formula_months_in_quarter = 0 or is_first_reported_quarter then cast(0 as decimal(18, 2))
+            else cast(
+                ote_usd * variable_share / 4
+                * case when commission_attainment_pct < 0 then 0 else commission_attainment_pct end / 100
+                * formula_months_in_quarter / 3
+                as decimal(18, 2)
+            )
+        end as formula_payout_usd
+    from commission_basis
+),
+
 commissions as (
     select
         *,
-        cast(
-            ote_usd * commission_variable_share / 4
-            * case when commission_attainment_pct < 0 then 0 else commission_attainment_pct end / 100
-            as decimal(18, 2)
-        ) as commission_usd
-    from commission_basis
+        cast(ramp_fixed_pay_usd + formula_payout_usd as decimal(18, 2)) as commission_usd
+    from pay_parts
 )
 
 select * from commissions

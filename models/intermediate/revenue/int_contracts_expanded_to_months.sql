@@ -1,43 +1,13 @@
--- Sections 2, 3 and 7: the credit contract covering each customer-month. A contract
--- covers term_months months from the month of its start date; where contracts
--- overlap (a renewal signed early), the one that started last applies. Read by the
--- billing configurations (and so the annual plan adjustment) and the quota run rates.
+-- Sections 2, 3 and 7: the credit contract covering each customer-month, for the billing
+-- configuration and the annual plan adjustment. Among the contracts in force in the month
+-- (int_contracts_in_force_monthly, where an early renewal has already ended the contract it
+-- replaces), the one that started last covers it. Quota run rates add up every contract in
+-- force instead (int_quota_contract_run_rates_monthly).
 
 with
 
-contracts as (
-    select * from {{ ref('stg_billing__contracts') }}
-),
-
-organizations_consolidated as (
-    select * from {{ ref('int_organizations_consolidated') }}
-),
-
-integers as (
-    select n from {{ integers(3) }} as integers
-),
-
-contract_months as (
-    select
-        organizations_consolidated.consolidated_organization_id as organization_id,
-        cast(
-            {{ dbt.dateadd('month', 'integers.n', dbt.date_trunc('month', 'contracts.start_date')) }} as date
-        ) as month,
-        contracts.contract_id,
-        contracts.start_date,
-        contracts.discount,
-        contracts.price_usd,
-        contracts.term_months,
-        contracts.payment_cadence_months,
-        case
-            when contracts.payment_cadence_months >= 12 then 'enterprise_yearly'
-            else 'enterprise_amortized'
-        end as contract_configuration
-    from contracts
-    inner join organizations_consolidated
-        on contracts.organization_id = organizations_consolidated.organization_id
-    inner join integers
-        on contracts.term_months > integers.n
+contracts_in_force as (
+    select * from {{ ref('int_contracts_in_force_monthly') }}
 ),
 
 contract_months_ranked as (
@@ -47,7 +17,7 @@ contract_months_ranked as (
             partition by organization_id, month
             order by start_date desc, contract_id desc
         ) as contract_rank
-    from contract_months
+    from contracts_in_force
 ),
 
 covering_contracts as (
@@ -60,7 +30,10 @@ covering_contracts as (
         price_usd,
         term_months,
         payment_cadence_months,
-        contract_configuration
+        case
+            when payment_cadence_months >= 12 then 'enterprise_yearly'
+            else 'enterprise_amortized'
+        end as contract_configuration
     from contract_months_ranked
     where contract_rank = 1
 )

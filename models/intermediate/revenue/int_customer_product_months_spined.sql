@@ -1,8 +1,9 @@
 -- Section 2, per product: unadjusted MRR per customer, product and month on a
 -- gap-free spine from the customer's first billed month of the product to the
--- reporting month. By billing configuration:
+-- reporting month. By billing configuration (macros/product_mrr.sql):
 --   paid, free           the product's line amounts after coupons, less its refunds
---   startup_plan         0 (the bills are paid by startup credits)
+--   startup_plan         0 (the bills are paid by startup credits; after they expire the
+--                        month is paid)
 --   enterprise_*         line amounts after coupons x (1 - the contract's discount), less refunds
 -- A month's per-product values need not add up to its total (tax and credits are
 -- not per product; enterprise totals come from the credit payments).
@@ -28,7 +29,8 @@ product_months_billed as (
         month,
         sum(usage_units) as usage_units,
         sum(amount_after_coupons_usd) as amount_after_coupons_usd,
-        sum(refunded_usd) as refunded_usd
+        sum(refunded_usd) as refunded_usd,
+        sum(qualifying_refunded_usd) as qualifying_refunded_usd
     from lines_attributed
     group by organization_id, product_key, month
 ),
@@ -61,34 +63,32 @@ spine as (
         on configurations.month = months.month
 ),
 
-priced as (
+amounts as (
     select
         spine.organization_id,
         spine.product_key,
         spine.month,
         spine.is_newest_month,
         spine.billing_configuration,
+        spine.contract_discount,
         coalesce(product_months_billed.usage_units, 0) as usage_units,
         cast(coalesce(product_months_billed.amount_after_coupons_usd, 0) as decimal(18, 2)) as amount_after_coupons_usd,
-        cast(
-            case
-                when spine.billing_configuration = 'startup_plan' then 0
-                else greatest(
-                    0,
-                    cast(
-                        coalesce(product_months_billed.amount_after_coupons_usd, 0)
-                        * (1 - spine.contract_discount) as decimal(18, 2)
-                    )
-                    - coalesce(product_months_billed.refunded_usd, 0)
-                )
-            end as decimal(18, 2)
-        ) as mrr_usd
+        cast(coalesce(product_months_billed.refunded_usd, 0) as decimal(18, 2)) as refunded_usd,
+        cast(coalesce(product_months_billed.qualifying_refunded_usd, 0) as decimal(18, 2)) as qualifying_refunded_usd
     from spine
     left join product_months_billed
         on
             spine.organization_id = product_months_billed.organization_id
             and spine.product_key = product_months_billed.product_key
             and spine.month = product_months_billed.month
+),
+
+priced as (
+    select
+        *,
+        {{ product_mrr('billing_configuration', 'amount_after_coupons_usd', 'contract_discount', 'refunded_usd') }}
+            as mrr_usd
+    from amounts
 )
 
 select * from priced

@@ -1,7 +1,10 @@
 -- Section 2, per product: each product line of a recognised usage invoice counts in
 -- the month its billing period starts, at its amount after coupons, less the refunds
 -- issued against that invoice for that product ("refunds reduce the product they
--- were issued for"). Billing configurations then decide what of it is MRR.
+-- were issued for"), the refunds with a reason that triggers the one-time-credit
+-- rule kept apart as well (they are added back to the product in a one-time-credit
+-- month). Billing configurations then decide what of it is MRR. Invoices of months
+-- after the reporting month are left out.
 
 with
 
@@ -25,6 +28,14 @@ organizations_consolidated as (
     select * from {{ ref('int_organizations_consolidated') }}
 ),
 
+credit_reasons as (
+    select * from {{ ref('credit_reasons') }}
+),
+
+months as (
+    select * from {{ ref('int_months') }}
+),
+
 recognised_usage_invoices as (
     select * from invoices
     where
@@ -34,11 +45,16 @@ recognised_usage_invoices as (
 
 refunds_per_invoice_product as (
     select
-        invoice_id,
-        product_key,
-        sum(amount_usd) as refunded_usd
+        refunds.invoice_id,
+        refunds.product_key,
+        sum(refunds.amount_usd) as refunded_usd,
+        sum(
+            case when credit_reasons.triggers_one_time_credit_adjustment then refunds.amount_usd else 0 end
+        ) as qualifying_refunded_usd
     from refunds
-    group by invoice_id, product_key
+    left join credit_reasons
+        on refunds.reason = credit_reasons.reason
+    group by refunds.invoice_id, refunds.product_key
 ),
 
 lines_per_invoice_product as (
@@ -63,7 +79,8 @@ attributed as (
         lines_per_invoice_product.usage_units,
         lines_per_invoice_product.amount_usd,
         lines_per_invoice_product.amount_after_coupons_usd,
-        coalesce(refunds_per_invoice_product.refunded_usd, 0) as refunded_usd
+        coalesce(refunds_per_invoice_product.refunded_usd, 0) as refunded_usd,
+        coalesce(refunds_per_invoice_product.qualifying_refunded_usd, 0) as qualifying_refunded_usd
     from recognised_usage_invoices
     inner join lines_per_invoice_product
         on recognised_usage_invoices.invoice_id = lines_per_invoice_product.invoice_id
@@ -75,6 +92,13 @@ attributed as (
         on
             lines_per_invoice_product.invoice_id = refunds_per_invoice_product.invoice_id
             and lines_per_invoice_product.product_key = refunds_per_invoice_product.product_key
+),
+
+up_to_the_reporting_month as (
+    select attributed.*
+    from attributed
+    inner join months
+        on attributed.month = months.month
 )
 
-select * from attributed
+select * from up_to_the_reporting_month

@@ -1,9 +1,13 @@
 -- Section 2: what each recognised invoice contributes to a customer's MRR, by month.
 -- A usage invoice counts in the month its billing period starts; a credit purchase
--- is spread evenly over the months of the period it pays for (cent remainders go to
--- the first months, so the months add up to the invoice exactly). Void and draft
--- invoices never count, nor do invoices of type `other`. Tax counts when
--- var include_tax_in_mrr is true. Refunds against an invoice reduce it.
+-- is spread evenly over the months of the period it pays for (the contract payment
+-- period of int_credit_purchases_assigned_to_periods, or its own period when it
+-- matches no contract; cent remainders go to the first months, so the months add up
+-- to the invoice exactly). Void and draft invoices never count, nor do invoices of
+-- type `other`. Tax counts when var include_tax_in_mrr is true. Refunds against an
+-- invoice reduce it. A startup-plan account's usage invoice whose period starts after
+-- its credits expired counts before credits: credits still applied then are revenue.
+-- Invoices dated after the reporting month, and the months after it, are left out.
 
 with
 
@@ -23,11 +27,29 @@ organizations_consolidated as (
     select * from {{ ref('int_organizations_consolidated') }}
 ),
 
+credit_purchases_assigned as (
+    select * from {{ ref('int_credit_purchases_assigned_to_periods') }}
+),
+
+months as (
+    select * from {{ ref('int_months') }}
+),
+
+reporting_month as (
+    select month as reporting_month
+    from months
+    where is_newest_month
+),
+
 recognised_invoices as (
-    select * from invoices
+    select invoices.*
+    from invoices
+    cross join reporting_month
     where
-        invoice_status in ({{ quoted_list(var('recognised_invoice_statuses')) }})
-        and invoice_type in ('usage', 'credit_purchase')
+        invoices.invoice_status in ({{ quoted_list(var('recognised_invoice_statuses')) }})
+        and invoices.invoice_type in ('usage', 'credit_purchase')
+        and cast({{ dbt.date_trunc('month', 'invoices.period_start_date') }} as date)
+        <= reporting_month.reporting_month
 ),
 
 refunds_per_invoice as (
@@ -45,26 +67,38 @@ invoice_amounts as (
         billing_customers.organization_id as source_organization_id,
         organizations_consolidated.consolidated_organization_id as organization_id,
         recognised_invoices.invoice_type,
-        cast({{ dbt.date_trunc('month', 'recognised_invoices.period_start_date') }} as date) as first_month,
-        case
-            when recognised_invoices.invoice_type = 'credit_purchase'
-                then greatest(1, {{ months_between(
-                    'recognised_invoices.period_start_date',
-                    dbt.dateadd('day', 1, 'recognised_invoices.period_end_date')
-                ) }})
-            else 1
-        end as months_covered,
-        recognised_invoices.total_usd
-        {%- if not var('include_tax_in_mrr') %} - recognised_invoices.tax_usd{% endif %}
-        - coalesce(refunds_per_invoice.refunded_usd, 0) as recognised_usd,
+        coalesce(
+            credit_purchases_assigned.first_month,
+            cast({{ dbt.date_trunc('month', 'recognised_invoices.period_start_date') }} as date)
+        ) as first_month,
+        coalesce(credit_purchases_assigned.months_covered, 1) as months_covered,
+        recognised_invoices.invoice_type = 'usage'
+        and coalesce(billing_customers.is_startup_plan, false)
+        and recognised_invoices.period_start_date > billing_customers.startup_credit_expires_date
+            as is_after_startup_credit_expiry,
+        recognised_invoices.total_usd,
+        recognised_invoices.tax_usd,
+        recognised_invoices.credit_applied_usd,
         coalesce(refunds_per_invoice.refunded_usd, 0) as refunded_usd
     from recognised_invoices
     inner join billing_customers
         on recognised_invoices.billing_customer_id = billing_customers.billing_customer_id
     inner join organizations_consolidated
         on billing_customers.organization_id = organizations_consolidated.organization_id
+    left join credit_purchases_assigned
+        on recognised_invoices.invoice_id = credit_purchases_assigned.invoice_id
     left join refunds_per_invoice
         on recognised_invoices.invoice_id = refunds_per_invoice.invoice_id
+),
+
+recognised_amounts as (
+    select
+        *,
+        total_usd
+        {%- if not var('include_tax_in_mrr') %} - tax_usd{% endif %}
+        + case when is_after_startup_credit_expiry then credit_applied_usd else 0 end
+        - refunded_usd as recognised_usd
+    from invoice_amounts
 ),
 
 in_cents as (
@@ -72,7 +106,7 @@ in_cents as (
         *,
         cast(recognised_usd * 100 as bigint) as recognised_cents,
         cast(floor(cast(recognised_usd * 100 as bigint) / months_covered) as bigint) as cents_per_month
-    from invoice_amounts
+    from recognised_amounts
 ),
 
 integers as (
@@ -87,6 +121,7 @@ spread_over_months as (
         in_cents.organization_id,
         in_cents.invoice_type,
         in_cents.months_covered,
+        in_cents.is_after_startup_credit_expiry,
         integers.n as month_index,
         cast({{ dbt.dateadd('month', 'integers.n', 'in_cents.first_month') }} as date) as month,
         cast(
@@ -102,6 +137,13 @@ spread_over_months as (
     from in_cents
     inner join integers
         on in_cents.months_covered > integers.n
+),
+
+up_to_the_reporting_month as (
+    select spread_over_months.*
+    from spread_over_months
+    inner join months
+        on spread_over_months.month = months.month
 )
 
-select * from spread_over_months
+select * from up_to_the_reporting_month

@@ -1,12 +1,14 @@
 -- Section 3, adjustment 3 (after trials): month m's revenue is set to the revenue of
--- m - 1 when
---   qualifying credits and refunds for m >= 0.5 x revenue(m - 1)   (var one_time_credit_min_share_of_prior_month)
---   and revenue(m + 1) >= the average of revenue(m - 1) and revenue(m - 2).
--- Decisions: revenue(m - 1) must be positive (a credit cannot "restore" a month to 0)
--- and the credit positive; months before the customer's first month count as 0; the
--- rule reads its neighbours' values as they come out of the trial step. The newest
--- month has no m + 1: it is left unadjusted (and flagged provisional in mrr_monthly).
--- Averages are compared doubled, so the test is exact on decimal money.
+-- m - 1 when it is a dip that a one-time credit explains:
+--   revenue(m) < revenue(m - 1) and revenue(m - 1) > 0               (the rule repairs a dip)
+--   qualifying credits and refunds for m >= 0.5 x revenue(m - 1)      (var one_time_credit_min_share_of_prior_month)
+--   revenue(m + 1) >= the average of revenue(m - 1) and revenue(m - 2)
+-- A credit that did not push the month below the month before changes nothing. The
+-- average is over the customer's own months: a month before its first billed month
+-- is not a 0 (in its second month the average is its first month). The rule reads its
+-- neighbours as they come out of the trial step. The newest month has no m + 1: it is
+-- left unadjusted (and flagged provisional in mrr_monthly). The average is compared
+-- multiplied by the number of months averaged, so the test is exact on decimal money.
 
 with
 
@@ -24,8 +26,8 @@ with_neighbours as (
         after_trials.month,
         after_trials.is_newest_month,
         after_trials.mrr_after_usd as mrr_before_usd,
-        coalesce(lag(after_trials.mrr_after_usd, 1) over customer_months, 0) as prior_month_mrr_usd,
-        coalesce(lag(after_trials.mrr_after_usd, 2) over customer_months, 0) as second_prior_month_mrr_usd,
+        lag(after_trials.mrr_after_usd, 1) over customer_months as prior_month_mrr_usd,
+        lag(after_trials.mrr_after_usd, 2) over customer_months as second_prior_month_mrr_usd,
         lead(after_trials.mrr_after_usd, 1) over customer_months as next_month_mrr_usd,
         coalesce(credits_monthly.qualifying_credit_usd, 0) as qualifying_credit_usd
     from after_trials
@@ -36,21 +38,37 @@ with_neighbours as (
     window customer_months as (partition by after_trials.organization_id order by after_trials.month)
 ),
 
+with_prior_average as (
+    select
+        *,
+        coalesce(prior_month_mrr_usd, 0) + coalesce(second_prior_month_mrr_usd, 0) as prior_months_sum_usd,
+        case
+            when second_prior_month_mrr_usd is not null then 2
+            when prior_month_mrr_usd is not null then 1
+            else 0
+        end as prior_months_count
+    from with_neighbours
+),
+
 decided as (
     select
         *,
         qualifying_credit_usd > 0
         and prior_month_mrr_usd > 0
+        and mrr_before_usd < prior_month_mrr_usd
         and qualifying_credit_usd >= {{ var('one_time_credit_min_share_of_prior_month') }} * prior_month_mrr_usd
-        and next_month_mrr_usd is not null
-        and 2 * next_month_mrr_usd >= prior_month_mrr_usd + second_prior_month_mrr_usd
-            as is_one_time_credit_month,
-        is_newest_month
-        and qualifying_credit_usd > 0
-        and prior_month_mrr_usd > 0
-        and qualifying_credit_usd >= {{ var('one_time_credit_min_share_of_prior_month') }} * prior_month_mrr_usd
-            as is_undecided
-    from with_neighbours
+            as is_credit_dip,
+        next_month_mrr_usd is not null
+        and next_month_mrr_usd * prior_months_count >= prior_months_sum_usd as is_recovered_next_month
+    from with_prior_average
+),
+
+flagged as (
+    select
+        *,
+        is_credit_dip and is_recovered_next_month as is_one_time_credit_month,
+        is_newest_month and is_credit_dip as is_undecided
+    from decided
 ),
 
 adjusted as (
@@ -69,7 +87,7 @@ adjusted as (
             when is_one_time_credit_month then prior_month_mrr_usd
             else mrr_before_usd
         end as mrr_after_usd
-    from decided
+    from flagged
 )
 
 select * from adjusted

@@ -2,10 +2,13 @@
 --   revenue(m) > 2 x the average of revenue(m - 1) and revenue(m - 2)   (var spike_min_ratio_to_prior_average)
 --   revenue(m) - that average >= $1,000                                (var spike_min_increase_usd)
 --   revenue(m + 1) <= 0.5 x revenue(m)                                 (var spike_max_next_month_share)
--- and a spike month's revenue is set to that average (rounded to the cent).
--- Decision: revenue(m - 1) or revenue(m - 2) must be positive, so a new customer's
--- first bill is never a spike. The newest month has no m + 1 and is left as it is.
--- Conditions are compared on doubled averages, so they are exact on decimal money.
+-- and a spike month's revenue is set to that average (rounded to the cent, half away
+-- from zero). The previous two months are the customer's own: a month before its
+-- first billed month is not a 0 (in its second month the average is its first month,
+-- so 1,000 -> 3,100 -> 1,000 is a spike brought back to 1,000). A customer needs
+-- positive revenue in one of the two previous months, so a first bill is never a
+-- spike. The newest month has no m + 1 and is left as it is. Conditions are compared
+-- on the average multiplied by the number of months averaged, so they are exact.
 
 with
 
@@ -19,24 +22,34 @@ with_neighbours as (
         month,
         is_newest_month,
         mrr_after_usd as mrr_before_usd,
-        coalesce(lag(mrr_after_usd, 1) over customer_months, 0) as prior_month_mrr_usd,
-        coalesce(lag(mrr_after_usd, 2) over customer_months, 0) as second_prior_month_mrr_usd,
+        lag(mrr_after_usd, 1) over customer_months as prior_month_mrr_usd,
+        lag(mrr_after_usd, 2) over customer_months as second_prior_month_mrr_usd,
         lead(mrr_after_usd, 1) over customer_months as next_month_mrr_usd
     from after_one_time_credits
     window customer_months as (partition by organization_id order by month)
 ),
 
+with_prior_average as (
+    select
+        *,
+        coalesce(prior_month_mrr_usd, 0) + coalesce(second_prior_month_mrr_usd, 0) as prior_months_sum_usd,
+        case
+            when second_prior_month_mrr_usd is not null then 2
+            when prior_month_mrr_usd is not null then 1
+            else 0
+        end as prior_months_count
+    from with_neighbours
+),
+
 decided as (
     select
         *,
-        prior_month_mrr_usd + second_prior_month_mrr_usd as prior_two_month_sum_usd,
-        (prior_month_mrr_usd > 0 or second_prior_month_mrr_usd > 0)
-        and 2 * mrr_before_usd > {{ var('spike_min_ratio_to_prior_average') }}
-        * (prior_month_mrr_usd + second_prior_month_mrr_usd)
-        and 2 * mrr_before_usd - (prior_month_mrr_usd + second_prior_month_mrr_usd)
-        >= 2 * {{ var('spike_min_increase_usd') }}
+        (coalesce(prior_month_mrr_usd, 0) > 0 or coalesce(second_prior_month_mrr_usd, 0) > 0)
+        and prior_months_count * mrr_before_usd > {{ var('spike_min_ratio_to_prior_average') }} * prior_months_sum_usd
+        and prior_months_count * mrr_before_usd - prior_months_sum_usd
+        >= prior_months_count * {{ var('spike_min_increase_usd') }}
             as is_spike_before_next_month
-    from with_neighbours
+    from with_prior_average
 ),
 
 confirmed as (
@@ -59,11 +72,14 @@ adjusted as (
         prior_month_mrr_usd,
         second_prior_month_mrr_usd,
         next_month_mrr_usd,
-        cast(prior_two_month_sum_usd * 0.5 as decimal(18, 2)) as prior_two_month_average_usd,
+        prior_months_count,
+        case
+            when prior_months_count > 0 then {{ divide_to_cents('prior_months_sum_usd', 'prior_months_count') }}
+        end as prior_two_month_average_usd,
         is_spike_month,
         is_undecided,
         case
-            when is_spike_month then cast(prior_two_month_sum_usd * 0.5 as decimal(18, 2))
+            when is_spike_month then {{ divide_to_cents('prior_months_sum_usd', 'prior_months_count') }}
             else mrr_before_usd
         end as mrr_after_usd
     from confirmed

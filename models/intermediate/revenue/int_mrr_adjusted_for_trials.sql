@@ -1,6 +1,10 @@
--- Section 3, adjustment 2 (after consolidation): a customer flagged in the CRM as a
--- trial (evaluating with intent to self-host or leave) has its revenue set to 0 for
--- the flagged months, start to end inclusive (no end = still on trial).
+-- Section 3, adjustment 2 (after consolidation): an organization flagged in the CRM
+-- as a trial (evaluating with intent to self-host or leave) has its own revenue
+-- removed for the flagged months. Only the flagged organization's revenue goes: a
+-- customer keeps the revenue of its other organizations (a parent paying 10,000 whose
+-- child team trials for 3,000 stays at 10,000). The removal is taken per source
+-- organization, from what its own accounts contributed to the month, before it is
+-- rolled into the customer; the audit trail still shows consolidation first.
 
 with
 
@@ -8,26 +12,38 @@ customer_months as (
     select * from {{ ref('int_customer_months_spined') }}
 ),
 
-trials as (
-    select * from {{ ref('stg_crm__trials') }}
+invoices_attributed as (
+    select * from {{ ref('int_invoices_attributed_to_months') }}
 ),
 
-organizations_consolidated as (
-    select * from {{ ref('int_organizations_consolidated') }}
+trial_organizations_monthly as (
+    select * from {{ ref('int_trial_organizations_monthly') }}
 ),
 
-trial_months as (
-    select distinct
-        customer_months.organization_id,
-        customer_months.month
-    from trials
-    inner join organizations_consolidated
-        on trials.organization_id = organizations_consolidated.organization_id
-    inner join customer_months
+trial_revenue as (
+    select
+        invoices_attributed.organization_id,
+        invoices_attributed.month,
+        sum(invoices_attributed.mrr_usd) as trial_mrr_usd
+    from invoices_attributed
+    inner join trial_organizations_monthly
         on
-            organizations_consolidated.consolidated_organization_id = customer_months.organization_id
-            and trials.start_month <= customer_months.month
-            and (trials.end_month is null or trials.end_month >= customer_months.month)
+            invoices_attributed.source_organization_id = trial_organizations_monthly.trial_organization_id
+            and invoices_attributed.month = trial_organizations_monthly.month
+    group by invoices_attributed.organization_id, invoices_attributed.month
+),
+
+flagged_organizations as (
+    select
+        organization_id,
+        month,
+        {{ dbt.listagg(
+            "trial_organization_id",
+            "', '",
+            "order by trial_organization_id",
+        ) }} as trial_organization_ids
+    from trial_organizations_monthly
+    group by organization_id, month
 ),
 
 adjusted as (
@@ -36,16 +52,19 @@ adjusted as (
         customer_months.month,
         customer_months.is_newest_month,
         customer_months.mrr_usd as mrr_before_usd,
-        trial_months.month is not null as is_trial_month,
-        case
-            when trial_months.month is not null then cast(0 as decimal(18, 2))
-            else customer_months.mrr_usd
-        end as mrr_after_usd
+        flagged_organizations.month is not null as is_trial_month,
+        flagged_organizations.trial_organization_ids,
+        cast(coalesce(trial_revenue.trial_mrr_usd, 0) as decimal(18, 2)) as trial_mrr_usd,
+        cast(customer_months.mrr_usd - coalesce(trial_revenue.trial_mrr_usd, 0) as decimal(18, 2)) as mrr_after_usd
     from customer_months
-    left join trial_months
+    left join flagged_organizations
         on
-            customer_months.organization_id = trial_months.organization_id
-            and customer_months.month = trial_months.month
+            customer_months.organization_id = flagged_organizations.organization_id
+            and customer_months.month = flagged_organizations.month
+    left join trial_revenue
+        on
+            customer_months.organization_id = trial_revenue.organization_id
+            and customer_months.month = trial_revenue.month
 )
 
 select * from adjusted

@@ -1,12 +1,14 @@
--- Section 3, per product: the customer's per-product values follow its total.
---   trial month              every product 0
---   one-time credit month    every product takes its value of m - 1 (after trials): credits
---                            are not deducted per product, so "the same factor" as the total
---                            would inflate them; the rule's own reading, "set m to m - 1",
---                            is applied per product instead (docs/decisions.md)
+-- Section 3, per product: the customer's per-product values through each adjustment.
+--   trial                    the flagged organization's own lines are taken out: each
+--                            product is priced again on the lines of the customer's other
+--                            organizations (macros/product_mrr.sql)
+--   one-time credit month    products keep their billed values (credits are not per
+--                            product), except that a qualifying refund issued against a
+--                            product is added back to that product; so a product billed for
+--                            the first time that month keeps its NEW and cross-sell month
 --   spike month              every product x (total after / total before)
 --   discounted contract      every product / (1 - discount)
--- Each step rounds to the cent, half away from zero (exactly: macros/divide_to_cents).
+-- Each division rounds to the cent, half away from zero (exactly: macros/divide_to_cents).
 
 with
 
@@ -18,6 +20,31 @@ customer_months_adjusted as (
     select * from {{ ref('int_mrr_adjusted_monthly') }}
 ),
 
+lines_attributed as (
+    select * from {{ ref('int_invoice_lines_attributed_to_months') }}
+),
+
+trial_organizations_monthly as (
+    select * from {{ ref('int_trial_organizations_monthly') }}
+),
+
+-- What the flagged organizations' own accounts billed for each product in their trial months.
+trial_lines as (
+    select
+        lines_attributed.organization_id,
+        lines_attributed.product_key,
+        lines_attributed.month,
+        sum(lines_attributed.amount_after_coupons_usd) as amount_after_coupons_usd,
+        sum(lines_attributed.refunded_usd) as refunded_usd,
+        sum(lines_attributed.qualifying_refunded_usd) as qualifying_refunded_usd
+    from lines_attributed
+    inner join trial_organizations_monthly
+        on
+            lines_attributed.source_organization_id = trial_organizations_monthly.trial_organization_id
+            and lines_attributed.month = trial_organizations_monthly.month
+    group by lines_attributed.organization_id, lines_attributed.product_key, lines_attributed.month
+),
+
 after_trials as (
     select
         product_months.organization_id,
@@ -25,14 +52,21 @@ after_trials as (
         product_months.month,
         product_months.usage_units,
         product_months.mrr_usd,
-        customer_months_adjusted.is_trial_month,
         customer_months_adjusted.is_one_time_credit_month,
         customer_months_adjusted.is_spike_month,
         customer_months_adjusted.mrr_after_one_time_credits_usd as total_before_spike_usd,
         customer_months_adjusted.mrr_after_spikes_usd as total_after_spike_usd,
         customer_months_adjusted.contract_discount,
+        product_months.qualifying_refunded_usd - coalesce(trial_lines.qualifying_refunded_usd, 0)
+            as qualifying_refunded_usd,
         case
-            when customer_months_adjusted.is_trial_month then cast(0 as decimal(18, 2))
+            when trial_lines.product_key is not null
+                then {{ product_mrr(
+                    'product_months.billing_configuration',
+                    'product_months.amount_after_coupons_usd - trial_lines.amount_after_coupons_usd',
+                    'product_months.contract_discount',
+                    'product_months.refunded_usd - trial_lines.refunded_usd',
+                ) }}
             else product_months.mrr_usd
         end as mrr_after_trials_usd
     from product_months
@@ -40,45 +74,23 @@ after_trials as (
         on
             product_months.organization_id = customer_months_adjusted.organization_id
             and product_months.month = customer_months_adjusted.month
-),
-
-one_time_credit_months as (
-    select
-        organization_id,
-        month
-    from customer_months_adjusted
-    where is_one_time_credit_month
-),
-
--- Each product's value of m - 1, looked up for the few one-time credit months only. The product
--- spine is gap-free, so no row for m - 1 means the product starts in m: its m - 1 is 0.
-previous_month_values as (
-    select
-        after_trials.organization_id,
-        after_trials.product_key,
-        one_time_credit_months.month,
-        after_trials.mrr_after_trials_usd as previous_month_mrr_usd
-    from one_time_credit_months
-    inner join after_trials
+    left join trial_lines
         on
-            one_time_credit_months.organization_id = after_trials.organization_id
-            and cast({{ dbt.dateadd('month', -1, 'one_time_credit_months.month') }} as date) = after_trials.month
+            product_months.organization_id = trial_lines.organization_id
+            and product_months.product_key = trial_lines.product_key
+            and product_months.month = trial_lines.month
 ),
 
 after_one_time_credits as (
     select
-        after_trials.*,
-        case
-            when after_trials.is_one_time_credit_month
-                then coalesce(previous_month_values.previous_month_mrr_usd, cast(0 as decimal(18, 2)))
-            else after_trials.mrr_after_trials_usd
-        end as mrr_after_one_time_credits_usd
+        *,
+        cast(
+            case
+                when is_one_time_credit_month then mrr_after_trials_usd + qualifying_refunded_usd
+                else mrr_after_trials_usd
+            end as decimal(18, 2)
+        ) as mrr_after_one_time_credits_usd
     from after_trials
-    left join previous_month_values
-        on
-            after_trials.organization_id = previous_month_values.organization_id
-            and after_trials.product_key = previous_month_values.product_key
-            and after_trials.month = previous_month_values.month
 ),
 
 after_spikes as (

@@ -13,11 +13,10 @@ published as (
         previous_mrr_usd,
         mrr_change_usd,
         first_paid_month,
-        is_provisional
+        is_provisional,
+        is_in_analysis_window
     from customer_lifecycle_stages
-    where
-        stage is not null
-        and is_in_analysis_window
+    where stage is not null
 )
 
 select * from published

@@ -29,9 +29,9 @@ published as (
         churned_customers,
         active_customers,
         baseline_customers,
-        is_provisional
+        is_provisional,
+        is_in_analysis_window
     from lifecycle_components
-    where is_in_analysis_window
 )
 
 select * from published

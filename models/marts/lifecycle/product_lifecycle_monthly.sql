@@ -15,11 +15,10 @@ published as (
         mrr_change_usd,
         first_paid_month,
         is_cross_sell,
-        is_provisional
+        is_provisional,
+        is_in_analysis_window
     from product_lifecycle_stages
-    where
-        stage is not null
-        and is_in_analysis_window
+    where stage is not null
 )
 
 select * from published

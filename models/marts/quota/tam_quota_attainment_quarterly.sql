@@ -27,7 +27,17 @@ published as (
         cast(commission_variable_share as double) as commission_variable_share,
         cast(ote_usd as decimal(18, 2)) as ote_usd,
         cast(book_quota_arr_usd as decimal(18, 2)) as book_quota_arr_usd,
-        cast(book_previous_quota_arr_usd as decimal(18, 2)) as book_previous_quota_arr_usd
+        cast(book_previous_quota_arr_usd as decimal(18, 2)) as book_previous_quota_arr_usd,
+        attainment_empty_reason,
+        cast(held_back_attainment_usd as decimal(18, 2)) as held_back_attainment_usd,
+        cast(released_held_back_attainment_usd as decimal(18, 2)) as released_held_back_attainment_usd,
+        is_on_team_lead_plan,
+        team_lead_since,
+        first_ramp_month,
+        cast(ramp_months_in_quarter as integer) as ramp_months_in_quarter,
+        cast(formula_months_in_quarter as integer) as formula_months_in_quarter,
+        cast(ramp_fixed_pay_usd as decimal(18, 2)) as ramp_fixed_pay_usd,
+        cast(formula_payout_usd as decimal(18, 2)) as formula_payout_usd
     from rep_commissions
 )
 

@@ -19,7 +19,12 @@ published as (
         cast(joined_mid_quarter_members as integer) as joined_mid_quarter_members,
         cast(commissionable_attainment_usd as decimal(18, 2)) as commissionable_attainment_usd,
         cast(commissionable_attainment_pct as double) as commissionable_attainment_pct,
-        team_lead_owner_id
+        team_lead_owner_id,
+        attainment_empty_reason,
+        cast(held_back_attainment_usd as decimal(18, 2)) as held_back_attainment_usd,
+        cast(released_held_back_attainment_usd as decimal(18, 2)) as released_held_back_attainment_usd,
+        cast(commission_attainment_pct as double) as commission_attainment_pct,
+        cast(book_accounts as integer) as book_accounts
     from team_attainment
 )
 

@@ -33,7 +33,10 @@ customer_changes as (
         2 as adjustment_order,
         mrr_usd as mrr_before_usd,
         mrr_after_trials_usd as mrr_after_usd,
-        'flagged as a trial in the CRM' as rule_inputs
+        concat(
+            'trial organizations ', trial_organization_ids,
+            ' (flagged in the CRM); their own revenue removed ', cast(trial_mrr_usd as {{ string_type }})
+        ) as rule_inputs
     from customer_months_adjusted
     where is_trial_month and mrr_after_trials_usd <> mrr_usd
 
@@ -50,7 +53,8 @@ customer_changes as (
         concat(
             'qualifying credits and refunds ', cast(qualifying_credit_usd as {{ string_type }}),
             '; prior month ', cast(credit_prior_month_mrr_usd as {{ string_type }}),
-            '; month before ', cast(credit_second_prior_month_mrr_usd as {{ string_type }}),
+            '; month before ',
+            coalesce(cast(credit_second_prior_month_mrr_usd as {{ string_type }}), 'none (before the first month)'),
             '; next month ', cast(credit_next_month_mrr_usd as {{ string_type }})
         ) as rule_inputs
     from customer_months_adjusted
@@ -68,7 +72,9 @@ customer_changes as (
         mrr_after_spikes_usd as mrr_after_usd,
         concat(
             'prior month ', cast(spike_prior_month_mrr_usd as {{ string_type }}),
-            '; month before ', cast(spike_second_prior_month_mrr_usd as {{ string_type }}),
+            '; month before ',
+            coalesce(cast(spike_second_prior_month_mrr_usd as {{ string_type }}), 'none (before the first month)'),
+            '; average ', cast(spike_prior_average_usd as {{ string_type }}),
             '; next month ', cast(spike_next_month_mrr_usd as {{ string_type }})
         ) as rule_inputs
     from customer_months_adjusted
@@ -97,7 +103,8 @@ product_steps as (
         'trial' as adjustment_type,
         2 as adjustment_order,
         mrr_usd as mrr_before_usd,
-        mrr_after_trials_usd as mrr_after_usd
+        mrr_after_trials_usd as mrr_after_usd,
+        'the trial organizations'' own lines of the product removed' as rule_inputs
     from product_months_adjusted
 
     union all
@@ -109,7 +116,8 @@ product_steps as (
         'one_time_credit' as adjustment_type,
         3 as adjustment_order,
         mrr_after_trials_usd as mrr_before_usd,
-        mrr_after_one_time_credits_usd as mrr_after_usd
+        mrr_after_one_time_credits_usd as mrr_after_usd,
+        'one-time-credit month: the product''s qualifying refunds added back' as rule_inputs
     from product_months_adjusted
 
     union all
@@ -121,7 +129,8 @@ product_steps as (
         'spike' as adjustment_type,
         4 as adjustment_order,
         mrr_after_one_time_credits_usd as mrr_before_usd,
-        mrr_after_spikes_usd as mrr_after_usd
+        mrr_after_spikes_usd as mrr_after_usd,
+        'spike month: scaled by the customer total''s factor' as rule_inputs
     from product_months_adjusted
 
     union all
@@ -133,7 +142,8 @@ product_steps as (
         'annual_plan' as adjustment_type,
         5 as adjustment_order,
         mrr_after_spikes_usd as mrr_before_usd,
-        adjusted_mrr_usd as mrr_after_usd
+        adjusted_mrr_usd as mrr_after_usd,
+        'discounted contract: valued at list price' as rule_inputs
     from product_months_adjusted
 ),
 
@@ -146,7 +156,7 @@ product_changes as (
         adjustment_order,
         mrr_before_usd,
         mrr_after_usd,
-        'the customer total''s adjustment, applied to the product' as rule_inputs
+        rule_inputs
     from product_steps
     where mrr_before_usd <> mrr_after_usd
 ),
