@@ -1,13 +1,25 @@
 {#-
-    Points schema `raw` at the input directory: one view per source table of the
-    `billing` and `crm` sources over its file, NAME.csv or NAME.parquet, every
-    column as text. Nothing is copied: the staging models, tables, read each
-    file once as they type it. An absent file (the validator has already refused
-    an absent required one) and an absent optional column become an empty view
-    and a null column, so the staging models always see the contract's columns.
-    Blank and whitespace-only values become null, as the validator reads them;
-    timestamps are read in UTC (the profile sets the time zone of every
-    connection). Runs as the project's on-run-start hook for `run` and `build` only.
+    Points schema `raw` at the input: one view per source table of the `billing`
+    and `crm` sources, every column as text. Nothing is copied: the staging
+    models, tables, read each file once as they type it.
+
+    `revops run` validates the input first and writes what it validated to a
+    private snapshot, one Parquet file per source table with every contract
+    column (env REVOPS_INPUT_SNAPSHOT_DIR names its folder): the build then
+    reads exactly the validated values, even if the user's files change
+    meanwhile. The snapshot is plain Parquet, so another engine's loader can
+    read the same files.
+
+    Without a snapshot (`dbt build` on its own), the views read the input
+    directory (var `data_dir`, env REVOPS_DATA_DIR) directly: NAME.csv or
+    NAME.parquet, exactly that file (glob characters in the path are escaped,
+    so a folder named `in[1]` never reads `in1`). An absent file (the validator
+    refuses an absent required one) and an absent optional column become an
+    empty view and a null column, so the staging models always see the
+    contract's columns. Blank and whitespace-only values become null, as the
+    validator reads them; timestamps are read in UTC (the profile sets the time
+    zone of every connection). Runs as the project's on-run-start hook for
+    `run` and `build` only.
 -#}
 {% macro load_raw_inputs() %}
     {{ return(adapter.dispatch('load_raw_inputs', 'revops')()) }}
@@ -22,15 +34,22 @@
 
 {% macro duckdb__load_raw_inputs() %}
     {%- if execute and flags.WHICH in ['run', 'build'] -%}
-        {%- set data_dir = var('data_dir') | replace("'", "''") -%}
+        {%- set snapshot_dir = env_var('REVOPS_INPUT_SNAPSHOT_DIR', '') -%}
         {#- Views, not tables: a build file that still has tables in `raw` starts a fresh schema. -#}
         {%- set statements = ["set TimeZone = 'UTC'", 'drop schema if exists raw cascade', 'create schema raw'] -%}
         {%- for source in graph.sources.values() | sort(attribute='name') if source.source_name in ['billing', 'crm'] -%}
-            {%- set found = run_query(
-                "select file from glob('" ~ data_dir ~ "/" ~ source.name ~ ".csv') "
-                ~ "union all select file from glob('" ~ data_dir ~ "/" ~ source.name ~ ".parquet') order by file"
-            ) -%}
-            {%- if found.rows | length == 0 -%}
+            {%- if snapshot_dir -%}
+                {%- set found = [snapshot_dir ~ '/' ~ source.name ~ '.parquet'] -%}
+            {%- else -%}
+                {%- set found = [] -%}
+                {%- for suffix in ['csv', 'parquet'] -%}
+                    {%- set path = var('data_dir') ~ '/' ~ source.name ~ '.' ~ suffix -%}
+                    {%- if run_query('select file from glob(' ~ duckdb__file_literal(path) ~ ')').rows | length -%}
+                        {%- do found.append(path) -%}
+                    {%- endif -%}
+                {%- endfor -%}
+            {%- endif -%}
+            {%- if found | length == 0 -%}
                 {%- set null_columns = [] -%}
                 {%- for column in source.columns.values() -%}
                     {%- do null_columns.append('cast(null as varchar) as ' ~ column.name) -%}
@@ -39,11 +58,10 @@
                     'create view raw.' ~ source.name ~ ' as select ' ~ null_columns | join(', ') ~ ' where false'
                 ) -%}
             {%- else -%}
-                {%- set path = found.rows[0][0] | replace("'", "''") -%}
-                {%- if path.endswith('.parquet') -%}
-                    {%- set reader = "read_parquet('" ~ path ~ "')" -%}
+                {%- if found[0].endswith('.parquet') -%}
+                    {%- set reader = 'read_parquet(' ~ duckdb__file_literal(found[0]) ~ ')' -%}
                 {%- else -%}
-                    {%- set reader = "read_csv('" ~ path ~ "', header = true, all_varchar = true)" -%}
+                    {%- set reader = 'read_csv(' ~ duckdb__file_literal(found[0]) ~ ', header = true, all_varchar = true)' -%}
                 {%- endif -%}
                 {%- set present = run_query('select * from ' ~ reader ~ ' limit 0').column_names | map('lower') | list -%}
                 {%- set select_list = [] -%}
@@ -62,3 +80,9 @@
         {{ statements | join(';\n') }}
     {%- endif -%}
 {% endmacro %}
+
+{#- A file path as a DuckDB string literal naming exactly that file: DuckDB's readers expand glob
+    patterns, so each of [ * ? is written as a one-character class ([[]), and ' is doubled. -#}
+{% macro duckdb__file_literal(path) -%}
+    '{{ path | replace('[', '[[]') | replace('*', '[*]') | replace('?', '[?]') | replace("'", "''") }}'
+{%- endmacro %}

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import re
+import resource
 import shutil
+import signal
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from revops import DEMO_DATA_DIR, contract
+from conftest import write_valid_inputs
+from revops import DEMO_DATA_DIR, contract, pipeline
 from revops.cli import main
+from revops.dbt_runner import DbtOutcome
 
 PUBLISHED_TABLES = {
     "mrr_monthly",
@@ -179,7 +190,7 @@ def test_bad_input_fails_clearly_and_publishes_nothing(corrupt, data_dir, previo
 def test_an_interrupted_build_leaves_the_published_file_unchanged(data_dir, previous, capsys, monkeypatch):
     before = digest(previous)
 
-    def interrupted_build(args, *, data_dir, db_path, **kwargs):
+    def interrupted_build(args, *, db_path, **kwargs):
         Path(db_path).write_bytes(b"half-written build")
         raise KeyboardInterrupt
 
@@ -193,10 +204,10 @@ def test_an_interrupted_build_leaves_the_published_file_unchanged(data_dir, prev
 
 
 def test_a_failing_dbt_test_publishes_nothing(data_dir, previous, capsys, monkeypatch):
-    """With validation bypassed, a duplicate invoice reaches dbt: its unique test fails and nothing is published."""
+    """With the key check bypassed, a duplicate invoice reaches dbt: its unique test fails and nothing is published."""
     before = digest(previous)
     corrupt_duplicate_key(data_dir)
-    monkeypatch.setattr("revops.validate.validate", lambda data_dir, progress=None: {})
+    monkeypatch.setattr("revops.validate._key_problems", lambda connection, found: [])
 
     code, stderr = _run(capsys, data_dir, previous)
 
@@ -515,3 +526,340 @@ def test_the_demo_company_exercises_every_revenue_case(published, case):
     with duckdb.connect(str(published), read_only=True) as connection:
         (found,) = connection.execute(query).fetchone()
     assert found > 0, case
+
+
+# ---------------------------------------------------------------------------------------------
+# Every failure is one line and the documented exit code
+
+
+def _error_lines(stderr: str) -> list[str]:
+    assert "Traceback" not in stderr, stderr
+    return [line for line in stderr.splitlines() if line.startswith("error: ")]
+
+
+def test_a_missing_data_directory_is_bad_input(tmp_path, previous, capsys):
+    code, stderr = _run(capsys, tmp_path / "no-such-folder", previous)
+    assert code == 2
+    assert _error_lines(stderr) == [f"error: The input directory {tmp_path / 'no-such-folder'} does not exist."]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["--var", "spike_min_increase=5"],
+            "--var spike_min_increase is not a variable of the project; the variables are",
+        ),
+        (["--var", "as_of_month=2025-01-01"], "--var as_of_month: use --as-of instead."),
+        (["--var", "include_tax_in_mrr"], "--var 'include_tax_in_mrr' is not NAME=VALUE."),
+        (["--as-of", "2025-13"], "argument --as-of: '2025-13' is not a month like 2026-10"),
+    ],
+    ids=["unknown-variable", "variable-with-its-own-option", "no-value", "bad-month"],
+)
+def test_a_bad_command_line_is_one_line_and_exit_2(tmp_path, previous, capsys, arguments, message):
+    with pytest.raises(SystemExit) as exited:
+        code = main(["run", "--data-dir", str(DEMO_DATA_DIR), "--db", str(previous), *arguments])
+        raise SystemExit(code)
+    stderr = capsys.readouterr().err
+    assert exited.value.code == 2
+    lines = _error_lines(stderr)
+    assert len(lines) == 1 and message in lines[0], stderr
+    if "is not a variable" in message:
+        assert "spike_min_increase_usd" in lines[0] and "data_dir" not in lines[0]
+
+
+def test_export_to_an_existing_file_is_one_line(published, tmp_path, capsys):
+    taken = tmp_path / "exports"
+    taken.write_text("not a folder")
+    assert main(["export", "--db", str(published), "--out", str(taken)]) == 1
+    assert _error_lines(capsys.readouterr().err) == [
+        f"error: --out {taken} is a file; name a folder to write the tables into."
+    ]
+
+
+_REAL_OPEN = os.open
+
+
+@contextlib.contextmanager
+def _read_only(folder: Path, monkeypatch):
+    """The folder refuses new files: chmod for an ordinary user; for root, which chmod does not stop,
+    the immutable attribute (chattr) where the file system has it, else os.open refusing the folder."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+        return
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0:
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+        return
+    real_open = os.open
+
+    def refusing_open(path, flags, *args, **kwargs):
+        if Path(path).parent == folder and flags & os.O_CREAT:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refusing_open)
+    try:
+        yield
+    finally:
+        monkeypatch.setattr(os, "open", real_open)
+
+
+def test_a_read_only_folder_is_one_line(valid_inputs, previous, capsys, monkeypatch):
+    before = digest(previous)
+    with _read_only(previous.parent, monkeypatch):
+        code, stderr = _run(capsys, valid_inputs, previous)
+    assert code == 1
+    lines = _error_lines(stderr)
+    assert len(lines) == 1 and str(previous.parent) in lines[0], stderr
+    assert "Operation not permitted" in lines[0] or "Permission denied" in lines[0]
+    assert stderr.rstrip().endswith("revops run failed; nothing was published.")
+    assert digest(previous) == before
+
+
+def test_a_folder_that_turns_read_only_before_publishing_is_one_line(
+    valid_inputs, published, previous, capsys, monkeypatch
+):
+    """The build passed (a copy of a published file stands in for it); then the folder refuses the new file."""
+    before = digest(previous)
+    real_publish = pipeline.publish
+
+    def build(args, *, db_path, **kwargs):
+        shutil.copyfile(published, db_path)
+        return DbtOutcome(seconds=0.0, counts={"pass": 1})
+
+    def publish_into_a_read_only_folder(*args, **kwargs):
+        with _read_only(previous.parent, monkeypatch):
+            if os.open is not _REAL_OPEN:  # no way to make the folder refuse DuckDB: refuse as it would
+                raise PermissionError(13, "Permission denied", str(previous.parent / ".published.duckdb.publishing"))
+            return real_publish(*args, **kwargs)
+
+    monkeypatch.setattr("revops.pipeline.invoke", build)
+    monkeypatch.setattr("revops.pipeline.publish", publish_into_a_read_only_folder)
+    code, stderr = _run(capsys, valid_inputs, previous)
+    assert code == 1
+    lines = _error_lines(stderr)
+    assert len(lines) == 1 and ".published.duckdb.publishing" in lines[0], stderr
+    assert "Operation not permitted" in lines[0] or "Permission denied" in lines[0]
+    assert digest(previous) == before
+
+
+def test_a_full_disk_while_publishing_is_one_line(valid_inputs, published, previous, capsys, monkeypatch):
+    """A real write failure: the file-size limit (RLIMIT_FSIZE, with SIGXFSZ ignored) makes DuckDB's
+    writes of the new file fail as a full disk would, after a build (a copy of a published file)."""
+    before = digest(previous)
+    real_publish = pipeline.publish
+
+    def build(args, *, db_path, **kwargs):
+        shutil.copyfile(published, db_path)
+        return DbtOutcome(seconds=0.0, counts={"pass": 1})
+
+    def publish_on_a_full_disk(*args, **kwargs):
+        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        previous_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, hard))
+        try:
+            return real_publish(*args, **kwargs)
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+            signal.signal(signal.SIGXFSZ, previous_handler)
+
+    monkeypatch.setattr("revops.pipeline.invoke", build)
+    monkeypatch.setattr("revops.pipeline.publish", publish_on_a_full_disk)
+    code, stderr = _run(capsys, valid_inputs, previous)
+    assert code == 1
+    lines = _error_lines(stderr)
+    assert len(lines) == 1 and "Could not write" in lines[0] and "File too large" in lines[0], stderr
+    assert digest(previous) == before
+    assert not list(previous.parent.glob(".published.duckdb*"))
+
+
+def test_a_failed_model_names_the_database_reason(valid_inputs, previous, capsys, monkeypatch):
+    """With the size check bypassed, 3,000,000,000 employees reach a 32-bit integer cast in staging."""
+    monkeypatch.setattr("revops.validate._magnitude_problems", lambda connection, found: [])
+    path = valid_inputs / "organizations.csv"
+    path.write_text(
+        path.read_text().replace(
+            "Acme,2024-01-15T09:30:00Z,US,Software,120", "Acme,2024-01-15T09:30:00Z,US,Software,3000000000"
+        )
+    )
+    before = digest(previous)
+    code, stderr = _run(capsys, valid_inputs, previous)
+    assert code == 1
+    assert _error_lines(stderr) == [
+        "error: The model stg_crm__organizations in models/staging/crm/stg_crm__organizations.sql could not be "
+        "built: Conversion Error: Could not convert string '3000000000' to INT32 when casting from source column "
+        "employee_count"
+    ], stderr
+    assert digest(previous) == before
+
+
+# ---------------------------------------------------------------------------------------------
+# One run per published file; leftovers; the as-of month and project variables
+
+
+def test_a_second_run_on_the_same_file_stops_naming_the_first(valid_inputs, previous, capsys):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from revops.workspace import Workspace; "
+            "Workspace(sys.argv[1]).__enter__(); print('locked', flush=True); time.sleep(120)",
+            str(previous),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        before = digest(previous)
+        code, stderr = _run(capsys, valid_inputs, previous)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert code == 1
+    lines = _error_lines(stderr)
+    assert len(lines) == 1, stderr
+    assert re.fullmatch(
+        rf"error: {re.escape(str(previous))} is being built by another revops run \(pid {holder.pid}, started "
+        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\); wait for it to finish, or stop it, and run again\.",
+        lines[0],
+    ), lines[0]
+    assert digest(previous) == before
+
+
+def _marts(db: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(db), read_only=True) as connection:
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+            ).fetchall()
+        ]
+        return {
+            table: sorted(connection.execute(f"select * from marts.{table}").fetchall(), key=repr) for table in tables
+        }
+
+
+def test_runs_as_of_a_month_are_repeatable_and_record_it(valid_inputs, tmp_path, capsys):
+    """Two runs with the same input, --as-of and --var publish identical marts tables. The first also
+    removes what killed runs left beside its file, whose name has a quote (a SQL string delimiter)."""
+    first, second = tmp_path / "o'brien.duckdb", tmp_path / "second.duckdb"
+    (tmp_path / ".o'brien.duckdb.build-99999" / "inputs").mkdir(parents=True)
+    (tmp_path / ".o'brien.duckdb.build-99999" / "warehouse.duckdb").write_bytes(b"half a build")
+    (tmp_path / ".o'brien.duckdb.publishing-99998").write_bytes(b"half a publish")
+    (tmp_path / ".o'brien.duckdb.build.duckdb").write_bytes(b"an older version's build")
+    arguments = ["--as-of", "2025-01", "--var", "include_tax_in_mrr=false"]
+    logs = []
+    for db in (first, second):
+        code = main(["run", "--data-dir", str(valid_inputs), "--db", str(db), *arguments])
+        logs.append(capsys.readouterr().err)
+        assert code == 0, logs[-1]
+    assert (
+        "Removed what an interrupted run left behind: .o'brien.duckdb.build-99999, .o'brien.duckdb.build.duckdb, "
+        ".o'brien.duckdb.publishing-99998\n" in logs[0]
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["inputs", "o'brien.duckdb", "second.duckdb"]
+    assert _marts(first) == _marts(second)
+    with duckdb.connect(str(first), read_only=True) as connection:
+        assert connection.execute("select as_of_month, dbt_vars from meta.build_info").fetchone() == (
+            date(2025, 1, 1),
+            '{"include_tax_in_mrr": false}',
+        )
+        # The reporting month is the as-of month, though February has invoices; org_1's January is
+        # inv_1's 154.00 less its 14.00 tax (the variable) less the 25.00 refund = 115.00.
+        assert connection.execute("select max(month) from marts.mrr_monthly").fetchone() == (date(2025, 1, 1),)
+        assert connection.execute(
+            "select mrr_usd from marts.mrr_monthly where organization_id = 'org_1' and month = '2025-01-01'"
+        ).fetchone() == (Decimal("115.00"),)
+
+
+def test_without_as_of_build_info_records_none(published):
+    with duckdb.connect(str(published), read_only=True) as connection:
+        assert connection.execute("select as_of_month, dbt_vars from meta.build_info").fetchone() == (None, "{}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Frozen input, read from exactly the folder given
+
+
+def test_the_build_reads_what_was_validated_from_the_folder_given(tmp_path, capsys, monkeypatch):
+    """The input folder is named `in[1]`, a glob pattern matching the sibling `in1`, where org_1's February
+    invoice is void; and after validation the export tool appends a duplicate invoice, which dbt's unique
+    test would refuse. The build must read neither: org_1's February is inv_2's 200.00."""
+    data = write_valid_inputs(tmp_path / "in[1]")
+    sibling = write_valid_inputs(tmp_path / "in1")
+    invoices = sibling / "invoices.csv"
+    invoices.write_text(invoices.read_text().replace("inv_2,cus_1,usage,open", "inv_2,cus_1,usage,void"))
+    db = tmp_path / "revops.duckdb"
+    real_invoke = pipeline.invoke
+
+    def invoke_after_a_late_edit(args, **kwargs):
+        with (data / "invoices.csv").open("a") as handle:
+            handle.write((data / "invoices.csv").read_text().splitlines()[1] + "\n")
+        return real_invoke(args, **kwargs)
+
+    monkeypatch.setattr("revops.pipeline.invoke", invoke_after_a_late_edit)
+    code, stderr = _run(capsys, data, db)
+    assert code == 0, stderr
+    with duckdb.connect(str(db), read_only=True) as connection:
+        assert connection.execute(
+            "select mrr_usd from marts.mrr_monthly where organization_id = 'org_1' and month = '2025-02-01'"
+        ).fetchone() == (Decimal("200.00"),)
+
+
+def test_a_file_changed_during_validation_is_refused(valid_inputs, previous, capsys, monkeypatch):
+    from revops import validate as validation
+
+    real_validate = validation.validate
+
+    def validate_then_edit(data_dir, **kwargs):
+        rows = real_validate(data_dir, **kwargs)
+        with (Path(data_dir) / "usage.csv").open("a") as handle:
+            handle.write("org_1,logs,2025-02-01,5\n")
+        return rows
+
+    monkeypatch.setattr(validation, "validate", validate_then_edit)
+    before = digest(previous)
+    code, stderr = _run(capsys, valid_inputs, previous)
+    assert code == 2
+    assert _error_lines(stderr) == [
+        "error: usage.csv changed while being validated; run again once the export is complete."
+    ]
+    assert digest(previous) == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Interrupted for real: Ctrl-C (SIGINT) and SIGTERM during the dbt build
+
+
+@pytest.mark.parametrize(
+    ("sent", "exit_code", "words"), [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "stopped (SIGTERM)")]
+)
+def test_a_signal_during_the_build_exits_cleanly(valid_inputs, previous, sent, exit_code, words):
+    before = digest(previous)
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("revops")), "run", "--data-dir", str(valid_inputs), "--db", str(previous)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen: list[str] = []
+    for line in process.stderr:
+        seen.append(line)
+        if line.startswith("  built "):  # dbt is building models
+            break
+    process.send_signal(sent)
+    _, rest = process.communicate(timeout=120)
+    stderr = "".join(seen) + rest
+    assert process.returncode == exit_code, stderr
+    assert "Traceback" not in stderr
+    assert stderr.rstrip().endswith(f"revops run was {words}; nothing was published."), stderr[-2000:]
+    assert digest(previous) == before
+    assert not list(previous.parent.glob(".published.duckdb*"))

@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from conftest import write_valid_inputs
 from revops import contract
 from revops.errors import RevopsError
-from revops.validate import FOREIGN_KEYS, MAX_PROBLEMS, QUOTA_TABLES, validate
+from revops.validate import (
+    FOREIGN_KEYS,
+    MAX_PROBLEMS,
+    PARTIAL_MONTH_MIN_SHARE,
+    QUOTA_TABLES,
+    Plausibility,
+    validate,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Helpers that edit one file of an input directory
@@ -340,12 +349,12 @@ CASES = [
     ),
     pytest.param(
         setter("contracts", 2, "discount", "1"),
-        ("contracts.csv, column discount:", "outside 0 to 1", 'line 2: "1"'),
-        id="discount-not-below-one",
+        ("contracts.csv, column discount:", "outside 0 to 0.9", 'line 2: "1"'),
+        id="discount-above-the-bound",
     ),
     pytest.param(
         setter("contracts", 2, "payment_cadence_months", "0"),
-        ("contracts.csv, column payment_cadence_months:", "below 1", '"0"'),
+        ("contracts.csv, column payment_cadence_months:", "outside 1 to 120", '"0"'),
         id="cadence-zero",
     ),
     # 8. dates
@@ -534,3 +543,374 @@ def test_problems_are_capped(valid_inputs: Path) -> None:
     problems = problems_of(valid_inputs)
     assert len(problems) == MAX_PROBLEMS + 1
     assert problems[-1].startswith("... and ")
+
+
+# ---------------------------------------------------------------------------------------------
+# Ids: compared trimmed, as the loader reads them; email addresses refused
+
+
+def test_a_padded_id_is_the_same_id_as_the_loader_reads_it(valid_inputs: Path) -> None:
+    """The loader trims values, so " inv_1" is inv_1 to dbt's unique test: the validator must see the duplicate."""
+    drop_unrelated_tables(valid_inputs, "invoices")
+    set_value(valid_inputs, "invoices", 3, "invoice_id", " inv_1 ")
+    assert_reported(valid_inputs, "invoices.csv, column invoice_id: 1 invoice_id value appears more than once")
+
+
+def test_a_padded_reference_still_finds_its_parent(valid_inputs: Path) -> None:
+    drop_unrelated_tables(valid_inputs, "invoice_line_items")
+    set_value(valid_inputs, "invoice_line_items", 2, "invoice_id", "  inv_1")
+    assert validate(valid_inputs)["invoice_line_items"] == 7
+
+
+def test_an_id_that_is_an_email_address_is_refused_as_personal_data(valid_inputs: Path) -> None:
+    drop_unrelated_tables(valid_inputs, "invoices")
+    set_value(valid_inputs, "billing_customers", 2, "billing_customer_id", "jane.doe@acme.example")
+    set_value(valid_inputs, "invoices", 2, "billing_customer_id", "jane.doe@acme.example")
+    set_value(valid_inputs, "invoices", 3, "billing_customer_id", "jane.doe@acme.example")
+    sentence = assert_reported(
+        valid_inputs,
+        "billing_customers.csv, column billing_customer_id: 1 row has a billing_customer_id that looks like an "
+        "email address (personal data cannot be an id",
+        "e.g. line 2.",
+    )
+    assert "jane.doe" not in sentence
+    assert_reported(
+        valid_inputs, "invoices.csv, column billing_customer_id: 2 rows have", "email address", "lines 2 and 3"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers the warehouse's types hold
+
+
+@pytest.mark.parametrize(
+    ("table", "line", "column", "value", "fragment"),
+    [
+        ("invoice_line_items", 2, "amount_usd", "999999999999999.99", "of 1,000,000,000,000 or more"),
+        ("quotas", 2, "quota_usd", "1000000000000", "of 1,000,000,000,000 or more"),
+        ("organizations", 2, "employee_count", "3000000000", "outside -2,147,483,648 to 2,147,483,647"),
+        ("usage", 2, "units", "1e16", "of 1e+15 or more"),
+        ("contracts", 2, "term_months", "1200", "outside 1 to 120"),
+    ],
+    ids=["amount-near-1e15", "amount-of-a-trillion", "integer-beyond-32-bits", "units", "term"],
+)
+def test_a_number_the_warehouse_cannot_hold_is_refused(
+    valid_inputs: Path, table: str, line: int, column: str, value: str, fragment: str
+) -> None:
+    drop_unrelated_tables(valid_inputs, table)
+    set_value(valid_inputs, table, line, column, value)
+    assert_reported(valid_inputs, f"{table}.csv, column {column}: 1 row has ", fragment, f'line {line}: "{value}"')
+
+
+def test_amounts_whose_sum_the_warehouse_cannot_hold_are_refused(valid_inputs: Path) -> None:
+    """Each credit is below the one-amount bound; together (11 x 999,999,999,999.00 + the 20.00 already
+    there = 11,000,000,000,009.00) they pass 10^13, which sums, x 12 and / (1 - discount) in the
+    models would take beyond decimal(18, 2)."""
+    drop_unrelated_tables(valid_inputs, "credits")
+    append_lines(
+        valid_inputs,
+        "credits",
+        *(f"cr_big_{n},cus_1,999999999999.00,Promo Credit,2025-01-01,2025-01-02T00:00:00Z," for n in range(11)),
+    )
+    assert_reported(
+        valid_inputs,
+        "credits.csv, column amount_usd: the amounts add up to 11,000,000,000,009.00, more than the warehouse can sum",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Contracts: discounts agree with price and credit; early renewals
+
+
+def test_a_discount_near_one_is_refused_even_when_the_price_agrees(valid_inputs: Path) -> None:
+    """0.9999 would make the annual-plan adjustment multiply revenue by 10,000."""
+    drop_unrelated_tables(valid_inputs, "contracts")
+    set_value(valid_inputs, "contracts", 2, "discount", "0.9999")
+    set_value(valid_inputs, "contracts", 2, "price_usd", "3.00")  # 30,000.00 x 0.0001
+    assert_reported(valid_inputs, "contracts.csv, column discount: 1 row has a discount outside 0 to 0.9", '"0.9999"')
+
+
+def test_a_discount_that_disagrees_with_the_price_is_refused(valid_inputs: Path) -> None:
+    drop_unrelated_tables(valid_inputs, "contracts")
+    set_value(valid_inputs, "contracts", 2, "discount", "0.25")  # 30,000.00 x 0.75 = 22,500.00, not 24,000.00
+    assert_reported(
+        valid_inputs,
+        "contracts.csv, column discount: 1 row has a discount that does not agree with its price_usd and credit_usd",
+        'line 2: price_usd "24000.00", credit_usd "30000.00", discount "0.25"',
+    )
+
+
+@pytest.mark.parametrize(
+    ("credit", "discount", "price", "accepted"),
+    [
+        # 1,000,000.00 x (1 - 0.333333) = 666,667.00: 0.33 from 666,666.67, inside the tolerance
+        # 0.01 + 1,000,000.00 x 0.0000005 = 0.51 (a third cannot be written in 6 decimals).
+        ("1000000.00", "0.333333", "666666.67", True),
+        # 1,000,000.00 x (1 - 0.3333) = 666,700.00: 33.33 from the price, far outside it.
+        ("1000000.00", "0.3333", "666666.67", False),
+        # 1,000.00 x (1 - 0.2) = 800.00; the tolerance is 0.01 + 1,000.00 x 0.0000005 = 0.0105.
+        ("1000.00", "0.2", "800.00", True),
+        ("1000.00", "0.2", "800.01", True),
+        ("1000.00", "0.2", "800.02", False),
+    ],
+)
+def test_the_price_tolerance_allows_for_the_discounts_six_decimals(
+    valid_inputs: Path, credit: str, discount: str, price: str, accepted: bool
+) -> None:
+    drop_unrelated_tables(valid_inputs, "contracts")
+    set_value(valid_inputs, "contracts", 2, "credit_usd", credit)
+    set_value(valid_inputs, "contracts", 2, "discount", discount)
+    set_value(valid_inputs, "contracts", 2, "price_usd", price)
+    if accepted:
+        assert validate(valid_inputs)["contracts"] == 1
+    else:
+        assert_reported(valid_inputs, "contracts.csv, column discount:", "does not agree with its price_usd")
+
+
+def _contracts_with_a_renewal(directory: Path, replaces: str, organization: str, start: str) -> None:
+    drop_unrelated_tables(directory, "contracts")
+    header, rows = read(directory, "contracts")
+    header.append("replaces_contract_id")
+    renewal = {**rows[0], "contract_id": "ctr_2", "organization_id": organization, "start_date": start}
+    write(directory, "contracts", header, [rows[0], {**renewal, "replaces_contract_id": replaces}])
+
+
+def test_an_early_renewal_of_an_earlier_contract_passes(valid_inputs: Path) -> None:
+    _contracts_with_a_renewal(valid_inputs, "ctr_1", "org_4", "2025-10-01")
+    assert validate(valid_inputs)["contracts"] == 2
+
+
+@pytest.mark.parametrize(
+    ("replaces", "organization", "start", "fragments"),
+    [
+        ("ctr_9", "org_4", "2025-10-01", ("a replaces_contract_id that is not in contracts.csv", 'line 3: "ctr_9"')),
+        (
+            "ctr_1",
+            "org_1",
+            "2025-10-01",
+            ("names another organization's contract", 'organization_id "org_1"', 'its organization_id "org_4"'),
+        ),
+        (
+            "ctr_1",
+            "org_4",
+            "2025-01-01",
+            ("names a contract that did not start earlier", 'start_date "2025-01-01"', 'its start_date "2025-01-01"'),
+        ),
+    ],
+    ids=["names-no-contract", "another-organization", "not-earlier"],
+)
+def test_a_renewal_must_replace_an_earlier_contract_of_its_organization(
+    valid_inputs: Path, replaces: str, organization: str, start: str, fragments: tuple[str, ...]
+) -> None:
+    _contracts_with_a_renewal(valid_inputs, replaces, organization, start)
+    assert_reported(valid_inputs, "contracts.csv, column replaces_contract_id: 1 row has", *fragments)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sums on the file's own values
+
+
+def test_lines_with_fractions_of_a_cent_add_up_to_their_subtotal(valid_inputs: Path) -> None:
+    """0.005 + 0.005 = 0.01 exactly; rounding each line to the cent first would make 0.02."""
+    drop_unrelated_tables(valid_inputs, "invoice_line_items")
+    append_lines(
+        valid_inputs,
+        "invoices",
+        "inv_8,cus_1,usage,paid,2025-02-01,2025-02-28,usd,0.01,0.00,0.00,0.00,0.01,0.01,"
+        "2025-03-01T00:00:00Z,2025-03-15,2025-03-02T00:00:00Z",
+    )
+    append_lines(
+        valid_inputs,
+        "invoice_line_items",
+        "li_8,inv_8,logs,1,0.005,0",
+        "li_9,inv_8,surveys,1,0.005,0",
+    )
+    assert validate(valid_inputs)["invoice_line_items"] == 9
+
+
+# ---------------------------------------------------------------------------------------------
+# Plausibility of dates and of the newest month
+
+TODAY = date(2025, 3, 10)  # the valid inputs run to February 2025
+
+
+def plausible(today: date = TODAY, as_of: date | None = None) -> Plausibility:
+    return Plausibility(today=today, as_of=as_of)
+
+
+def test_a_date_later_than_today_plus_a_month_is_refused(valid_inputs: Path) -> None:
+    drop_unrelated_tables(valid_inputs, "usage")
+    set_value(valid_inputs, "usage", 4, "usage_month", "2090-02-01")
+    with pytest.raises(RevopsError) as caught:
+        validate(valid_inputs, plausibility=plausible())
+    assert (
+        "usage.csv, column usage_month: 1 row has a usage_month later than 2025-04-10 (today plus 1 month, UTC: "
+        'a mistyped year? with --as-of, later months are ignored instead), e.g. line 4: "2090-02-01".'
+    ) in caught.value.problems
+
+
+def test_a_mistyped_year_on_a_usage_invoice_is_refused_with_today(valid_inputs: Path) -> None:
+    """Against the real clock: one usage invoice dated 2090 would move the reporting month to 2090."""
+    drop_unrelated_tables(valid_inputs, "invoices")
+    set_value(valid_inputs, "invoices", 3, "period_start", "2090-02-01")
+    set_value(valid_inputs, "invoices", 3, "period_end", "2090-02-28")
+    assert_reported(
+        valid_inputs, "invoices.csv, column period_start: 1 row has a period_start later than", "2090-02-01"
+    )
+
+
+def test_dates_that_plan_ahead_may_be_in_the_future(valid_inputs: Path) -> None:
+    drop_unrelated_tables(valid_inputs, "invoices")
+    set_value(valid_inputs, "invoices", 5, "period_end", "2030-12-31")  # a long credit purchase
+    set_value(valid_inputs, "invoices", 3, "due_on", "2029-03-15")
+    set_value(valid_inputs, "billing_customers", 4, "startup_credit_expires_on", "2031-06-30")
+    assert validate(valid_inputs, plausibility=plausible())["invoices"] == 7
+
+
+def test_with_an_as_of_month_later_months_are_ignored_not_refused(valid_inputs: Path) -> None:
+    drop_unrelated_tables(valid_inputs, "usage")
+    set_value(valid_inputs, "usage", 4, "usage_month", "2090-02-01")
+    rows = validate(valid_inputs, plausibility=plausible(as_of=date(2025, 1, 1)))
+    assert rows["usage"] == 7
+
+
+@pytest.mark.parametrize(
+    ("as_of", "fragment"),
+    [
+        (
+            date(2024, 12, 1),
+            "no usage invoice with the status open, paid or uncollectible starts on or before --as-of "
+            "2024-12 (the first is in 2025-01)",
+        ),
+        (date(2025, 4, 1), "--as-of 2025-04 is after the current month (2025-03, UTC)"),
+    ],
+    ids=["before-the-data", "after-the-current-month"],
+)
+def test_an_as_of_month_with_nothing_to_report_is_refused(valid_inputs: Path, as_of: date, fragment: str) -> None:
+    drop_unrelated_tables(valid_inputs, "invoices")
+    with pytest.raises(RevopsError) as caught:
+        validate(valid_inputs, plausibility=plausible(as_of=as_of))
+    assert any(fragment in problem for problem in caught.value.problems), caught.value.problems
+
+
+def add_usage_invoices(directory: Path, month: str, count: int) -> None:
+    """`count` paid usage invoices of 0.00 without lines, for period `month` (YYYY-MM)."""
+    append_lines(
+        directory,
+        "invoices",
+        *(
+            f"inv_{month}_{n},cus_1,usage,paid,{month}-01,{month}-28,usd,0.00,0.00,0.00,0.00,0.00,0.00,"
+            f"{month}-28T00:00:00Z,,"
+            for n in range(count)
+        ),
+    )
+
+
+def test_a_partial_newest_month_stops_the_run_with_the_as_of_that_builds_the_last_complete_one(
+    valid_inputs: Path,
+) -> None:
+    """2025-01 has 4 + 26 = 30 usage invoices, 2025-02 1 + 29 = 30, 2025-03 30; 2025-04 has 2: less than
+    half of their average, 30."""
+    drop_unrelated_tables(valid_inputs, "invoices")
+    for month, count in (("2025-01", 26), ("2025-02", 29), ("2025-03", 30), ("2025-04", 2)):
+        add_usage_invoices(valid_inputs, month, count)
+    with pytest.raises(RevopsError) as caught:
+        validate(valid_inputs, plausibility=plausible(today=date(2025, 5, 2)))
+    assert caught.value.problems == [
+        "invoices.csv, column period_start: the newest month, 2025-04, has 2 usage invoices, less than 50 % of the "
+        "30 a month before it (30 in 2025-03, 30 in 2025-02 and 30 in 2025-01): is the export partial, or a "
+        "period_start mistyped? Pass --as-of 2025-03 to build the last complete month (or --as-of 2025-04 to "
+        "build 2025-04 as it is)."
+    ]
+    assert validate(valid_inputs, plausibility=plausible(today=date(2025, 5, 2), as_of=date(2025, 3, 1)))
+
+
+def test_a_newest_month_with_half_the_invoices_is_not_partial(valid_inputs: Path) -> None:
+    """15 of an average of 30 is exactly half: not less than PARTIAL_MONTH_MIN_SHARE of it."""
+    drop_unrelated_tables(valid_inputs, "invoices")
+    for month, count in (("2025-01", 26), ("2025-02", 29), ("2025-03", 30), ("2025-04", 15)):
+        add_usage_invoices(valid_inputs, month, count)
+    assert PARTIAL_MONTH_MIN_SHARE == 0.5
+    assert validate(valid_inputs, plausibility=plausible(today=date(2025, 5, 2)))["invoices"] == 7 + 100
+
+
+def test_a_company_too_small_to_judge_is_not_refused(valid_inputs: Path) -> None:
+    """The valid inputs' newest month, 2025-02, has 1 usage invoice against 4 in 2025-01: below the
+    PARTIAL_MONTH_MIN_INVOICES a month needed to judge."""
+    assert validate(valid_inputs, plausibility=plausible())["invoices"] == 7
+
+
+def test_no_usage_invoice_to_report_is_refused(valid_inputs: Path) -> None:
+    drop_unrelated_tables(valid_inputs, "invoices")
+    header, rows = read(valid_inputs, "invoices")
+    write(
+        valid_inputs,
+        "invoices",
+        header,
+        [{**row, "status": "void"} if row["invoice_type"] == "usage" else row for row in rows],
+    )
+    assert_reported(
+        valid_inputs,
+        "invoices.csv, column period_start: no usage invoice has the status open, paid or uncollectible",
+        "pass --as-of YYYY-MM",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Warnings
+
+
+def test_a_short_credit_purchase_without_a_contract_is_a_warning(valid_inputs: Path) -> None:
+    drop_unrelated_tables(valid_inputs, "contracts")
+    append_lines(
+        valid_inputs,
+        "invoices",
+        # 26 days: a top-up for cus_1, which buys no contract's credits.
+        "inv_8,cus_1,credit_purchase,paid,2025-02-01,2025-02-27,usd,500.00,0.00,0.00,0.00,500.00,500.00,"
+        "2025-02-01T00:00:00Z,,2025-02-01T00:00:00Z",
+        # 27 days, February with an inclusive end: a whole month.
+        "inv_9,cus_1,credit_purchase,paid,2025-02-01,2025-02-28,usd,500.00,0.00,0.00,0.00,500.00,500.00,"
+        "2025-02-01T00:00:00Z,,2025-02-01T00:00:00Z",
+        # 10 days, but cus_4 buys ctr_1's credits.
+        "inv_10,cus_4,credit_purchase,paid,2025-03-01,2025-03-11,usd,500.00,0.00,0.00,0.00,500.00,500.00,"
+        "2025-03-01T00:00:00Z,,2025-03-01T00:00:00Z",
+    )
+    warnings: list[str] = []
+    assert validate(valid_inputs, warn=warnings.append)["invoices"] == 10
+    assert warnings == [
+        "invoices.csv, column period_end: 1 row has a credit_purchase invoice covering less than a month "
+        "(period_end - period_start under 27 days) for a billing customer that is no contract's "
+        "credits_billing_customer_id in contracts.csv: a one-off top-up counts as recurring revenue for its "
+        'month, e.g. line 9: invoice_id "inv_8", period_start "2025-02-01", period_end "2025-02-27".'
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The snapshot the build reads, and exact file paths
+
+
+def test_the_snapshot_holds_the_validated_text_of_every_contract_table(valid_inputs: Path, tmp_path: Path) -> None:
+    (valid_inputs / "trials.csv").unlink()  # an absent optional table
+    set_value(valid_inputs, "invoices", 2, "invoice_id", "  inv_1 ")
+    snapshot = tmp_path / "snapshot"
+    validate(valid_inputs, snapshot_dir=snapshot)
+    assert sorted(path.stem for path in snapshot.iterdir()) == sorted(contract.tables())
+    with duckdb.connect() as connection:
+        for name, table in contract.tables().items():
+            described = connection.execute(f"describe select * from '{snapshot / name}.parquet'").fetchall()
+            assert [(row[0], row[1]) for row in described] == [(column, "VARCHAR") for column in table.column_names]
+        assert connection.execute(f"select count(*) from '{snapshot}/trials.parquet'").fetchone() == (0,)
+        invoice_ids = connection.execute(f"select invoice_id from '{snapshot}/invoices.parquet'").fetchall()
+        assert invoice_ids[0] == ("inv_1",)
+        (due,) = connection.execute(
+            f"select due_on from '{snapshot}/invoices.parquet' where invoice_id = 'inv_5'"
+        ).fetchone()
+        assert due is None  # blank is null
+
+
+def test_a_folder_with_glob_characters_is_read_exactly(tmp_path: Path) -> None:
+    """DuckDB expands `in[1]` as a pattern matching `in1`: the validator must read its own folder."""
+    valid, sibling = write_valid_inputs(tmp_path / "in[1]"), write_valid_inputs(tmp_path / "in1")
+    set_value(valid, "invoices", 3, "currency", "eur")
+    assert_reported(valid, 'invoices.csv, column currency: 1 row has a currency other than usd, e.g. line 3: "eur".')
+    assert validate(sibling)["invoices"] == 7

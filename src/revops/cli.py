@@ -1,15 +1,48 @@
-"""The `revops` command-line program: run, export, generate."""
+"""The `revops` command-line program: run, export, generate, report, docs.
+
+Every failure is one line per problem on standard error (`error: ...`) and an exit code: 2 for bad
+input or a bad command line, 1 for a failed build or test and for anything else that stopped the
+command (an operating-system error such as a read-only folder or a full disk is one line too), 130
+when interrupted (Ctrl-C) and 143 when stopped by SIGTERM. A failed run publishes nothing.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import re
+import signal
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 from revops import DEMO_DATA_DIR
 from revops.dbt_runner import print_progress
-from revops.errors import RevopsError
+from revops.errors import RevopsError, UsageError, database_error_sentence, os_error_sentence
+
+# What DuckDB says when the operating system refused a file operation.
+_MACHINE_REFUSED = re.compile(
+    r"Could not (write|read|open|create|truncate|sync|fsync|remove|move|rename)|No space left|Permission denied"
+    r"|Read-only file system|File too large|Disk quota"
+)
+
+# Project variables with an option of their own.
+OWN_OPTIONS = {"data_dir": "--data-dir", "as_of_month": "--as-of"}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a command-line mistake reported on one line like every other failure."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"error: {message} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C (dbt shuts down cleanly on KeyboardInterrupt) with its own exit code."""
+
+    exit_code = 143
 
 
 def _month(text: str) -> date:
@@ -20,8 +53,14 @@ def _month(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a month like 2026-10") from None
 
 
+def _as_of(text: str) -> date:
+    if not re.fullmatch(r"(199\d|20\d\d)-(0[1-9]|1[0-2])(-01)?", text.strip()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month like 2026-10 in the years 1990 to 2099")
+    return _month(text.strip())
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="revops",
         description="Validate billing and CRM exports, build the revenue-retention warehouse, publish and export it.",
     )
@@ -32,6 +71,20 @@ def _parser() -> argparse.ArgumentParser:
         "--data-dir", type=Path, default=None, help=f"the input directory (default: the demo data, {DEMO_DATA_DIR})"
     )
     run.add_argument("--db", type=Path, default=Path("revops.duckdb"), help="the published DuckDB file")
+    run.add_argument(
+        "--as-of",
+        type=_as_of,
+        default=None,
+        metavar="YYYY-MM",
+        help="the reporting month (default: the newest month with a usage invoice); later months are ignored",
+    )
+    run.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a project variable of dbt_project.yml (repeatable; the value is read as YAML: 12, true, [3, 6])",
+    )
 
     export = commands.add_parser("export", help="write every published table to files")
     export.add_argument("--db", type=Path, default=Path("revops.duckdb"), help="the published DuckDB file")
@@ -56,10 +109,44 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(arguments: argparse.Namespace) -> None:
-    from revops.pipeline import run
+def _variables(pairs: list[str]) -> dict[str, object]:
+    """`--var NAME=VALUE` pairs as dbt vars: declared names only, values read as YAML."""
+    import yaml
 
-    report = run(arguments.data_dir, arguments.db, progress=print_progress)
+    from revops.dbt_runner import project_vars
+
+    known = sorted(set(project_vars()) - set(OWN_OPTIONS))
+    found: dict[str, object] = {}
+    for pair in pairs:
+        name, equals, text = pair.partition("=")
+        name = name.strip()
+        if not equals or not name:
+            raise UsageError(f"--var {pair!r} is not NAME=VALUE.")
+        if name in OWN_OPTIONS:
+            raise UsageError(f"--var {name}: use {OWN_OPTIONS[name]} instead.")
+        if name not in known:
+            raise UsageError(f"--var {name} is not a variable of the project; the variables are {', '.join(known)}.")
+        try:
+            value = yaml.safe_load(text)
+        except yaml.YAMLError:
+            raise UsageError(
+                f"--var {name}: {text!r} is not a YAML value (a number, true/false, text or [a, b])."
+            ) from None
+        if isinstance(value, dict):
+            raise UsageError(f"--var {name}: give a single value or a list, not a mapping.")
+        found[name] = value
+    return found
+
+
+def _warn(sentence: str) -> None:
+    print(f"warning: {sentence}", file=sys.stderr, flush=True)
+
+
+def _run(arguments: argparse.Namespace) -> None:
+    from revops.pipeline import RunOptions, run
+
+    options = RunOptions(as_of=arguments.as_of, variables=_variables(arguments.var))
+    report = run(arguments.data_dir, arguments.db, progress=print_progress, options=options, warn=_warn)
     print(f"Published {arguments.db}:")
     for table, rows in sorted(report.published_rows.items()):
         print(f"  marts.{table}: {rows:,} rows")
@@ -109,22 +196,64 @@ def _docs(arguments: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     handlers = {"run": _run, "export": _export, "generate": _generate, "report": _report, "docs": _docs}
+    command = arguments.command
+    outcome = "; nothing was published." if command == "run" else "."
     try:
-        handlers[arguments.command](arguments)
+        with _sigterm_as_interrupt():
+            handlers[command](arguments)
     except RevopsError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
-        print(
-            f"revops {arguments.command} failed; nothing was published."
-            if arguments.command == "run"
-            else f"revops {arguments.command} failed.",
-            file=sys.stderr,
-        )
+        print(f"revops {command} failed{outcome}", file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt:
-        print(f"revops {arguments.command} was interrupted; nothing was published.", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as interrupt:
+        print(f"revops {command} was {_stopped_how(interrupt)}{outcome}", file=sys.stderr)
+        return getattr(interrupt, "exit_code", 130)
+    except Exception as error:
+        sentence = _environment_error(error)
+        if sentence is None:
+            raise  # a bug: its trace is worth seeing
+        print(f"error: {sentence}", file=sys.stderr)
+        print(f"revops {command} failed{outcome}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _stopped_how(interrupt: KeyboardInterrupt) -> str:
+    return "stopped (SIGTERM)" if isinstance(interrupt, Stopped) else "interrupted"
+
+
+def _environment_error(error: Exception) -> str | None:
+    """One sentence for what the machine refused (a read-only folder, a full disk, a file where a folder
+    is needed), from the operating system or DuckDB; None for anything else."""
+    if isinstance(error, OSError):
+        return os_error_sentence(error)
+    import duckdb
+
+    # A failed write can also surface as a failed commit (TransactionException): its words tell.
+    if isinstance(error, duckdb.IOException | duckdb.PermissionException) or (
+        isinstance(error, duckdb.Error) and _MACHINE_REFUSED.search(str(error))
+    ):
+        return database_error_sentence(error)
+    return None
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises `Stopped` in the main thread, so a stopped run cleans up like an interrupted one."""
+
+    def stop(_signal: int, _frame: object) -> None:
+        raise Stopped
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import json
 import os
+import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 from revops import PROJECT_DIR
 from revops.errors import RevopsError
@@ -33,31 +39,86 @@ def _describe_failure(result) -> str:
     node = result.node
     kind = node.resource_type.value if hasattr(node.resource_type, "value") else str(node.resource_type)
     where = node.original_file_path
-    message = (result.message or "").strip().splitlines()
-    first = message[0] if message else str(result.status)
+    reason = _reason(result.message) or str(result.status)
+    if kind == "unit_test":
+        # The first line says what failed; the diff table after it does not fit on a line.
+        reason = reason.split(": ", 1)[0].split(" @@")[0]
     if kind in ("test", "unit_test"):
         failing = f" ({result.failures} failing rows)" if getattr(result, "failures", None) else ""
-        return f"The {kind.replace('_', ' ')} {node.name} in {where} failed{failing}: {first}"
-    return f"The {kind} {node.name} in {where} could not be built: {first}"
+        return f"The {kind.replace('_', ' ')} {node.name} in {where} failed{failing}: {reason}"
+    return f"The {kind} {node.name} in {where} could not be built: {reason}"
+
+
+def _reason(message: object) -> str:
+    """The database's own words from a dbt message, on one line.
+
+    dbt words a node's error as "Runtime Error in model X (path)" and puts the database's reason on
+    the lines after it, followed by the SQL line it points at ("LINE 26: ..."), which is left out.
+    """
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in str(message or "").splitlines()]
+    lines = [line for line in lines if line]
+    if lines and re.match(r"(Runtime|Database|Compilation) Error in ", lines[0]) and len(lines) > 1:
+        lines = lines[1:]
+    kept = []
+    for line in lines:
+        if line.startswith("LINE ") or line == "^":
+            break
+        kept.append(line)
+    return " ".join(kept[:3])
 
 
 def invoke(
     args: Sequence[str],
     *,
-    data_dir: Path,
     db_path: Path,
+    data_dir: Path | None = None,
+    snapshot_dir: Path | None = None,
+    variables: dict[str, object] | None = None,
     target_path: Path | None = None,
     progress: Progress | None = None,
 ) -> DbtOutcome:
-    """Run `dbt <args>` on the project with the given input directory and database file.
+    """Run `dbt <args>` on the project with the given database file and input.
 
-    Raises RevopsError, naming every failed node, when dbt reports a failure.
-    KeyboardInterrupt is left to reach dbt, which shuts down cleanly on it.
+    The input is the validator's snapshot (`snapshot_dir`, what `revops run` builds from) or else the
+    files of `data_dir`. `variables` are passed as dbt `--vars`. The environment variables set for
+    the call are restored after it.
+
+    Raises RevopsError, naming every failed node with the database's reason, when dbt reports a
+    failure. KeyboardInterrupt is left to reach dbt, which shuts down cleanly on it, and raised again.
     """
+    environment = {
+        "REVOPS_DB_PATH": str(Path(db_path).resolve()),
+        "REVOPS_DATA_DIR": str(Path(data_dir).resolve()) if data_dir is not None else None,
+        "REVOPS_INPUT_SNAPSHOT_DIR": str(Path(snapshot_dir).resolve()) if snapshot_dir is not None else None,
+    }
+    if variables:
+        args = [*args, "--vars", json.dumps(variables)]
+    with _environment(environment):
+        return _invoke(args, target_path=target_path, progress=progress)
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str | None]) -> Iterator[None]:
+    """Set (or, for None, remove) environment variables for the block, then restore them."""
+    saved = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _invoke(args: Sequence[str], *, target_path: Path | None, progress: Progress | None) -> DbtOutcome:
     from dbt.cli.main import dbtRunner  # dbt is slow to import; only the commands that need it pay
 
-    os.environ["REVOPS_DATA_DIR"] = str(Path(data_dir).resolve())
-    os.environ["REVOPS_DB_PATH"] = str(Path(db_path).resolve())
     tests_passed = 0
 
     def on_event(event) -> None:
@@ -85,7 +146,12 @@ def invoke(
         str(PROJECT_DIR),
         "--profiles-dir",
         str(PROJECT_DIR / "profiles"),
-        "--quiet",
+        # Nothing on the console (progress comes from the callback, failures from the results);
+        # everything in the log file.
+        "--log-level",
+        "none",
+        "--log-level-file",
+        "debug",
     ]
     if target_path is not None:
         full_args += ["--target-path", str(target_path), "--log-path", str(target_path / "logs")]
@@ -95,8 +161,11 @@ def invoke(
     finally:
         _release_database()
     outcome = DbtOutcome(seconds=time.perf_counter() - started)
+    if isinstance(result.exception, KeyboardInterrupt):
+        raise result.exception
     if result.exception is not None:
-        raise RevopsError(f"dbt could not run ({' '.join(args)}): {result.exception}")
+        reason = _reason(result.exception) or type(result.exception).__name__
+        raise RevopsError(f"dbt could not run ({args[0]}): {reason}")
     run_results = getattr(result.result, "results", None) or []
     for node_result in run_results:
         status = str(getattr(node_result.status, "value", node_result.status))
@@ -105,9 +174,10 @@ def invoke(
         if status in ("error", "fail", "runtime error"):
             outcome.failures.append(_describe_failure(node_result))
     if not result.success:
-        raise RevopsError(outcome.failures or [f"dbt {' '.join(args)} failed; see {PROJECT_DIR / 'logs'}"])
+        logs = Path(target_path) / "logs" if target_path is not None else PROJECT_DIR / "logs"
+        raise RevopsError(outcome.failures or [f"dbt {args[0]} failed; see the log in {logs}."])
     if not run_results and args and args[0] in ("build", "run", "test", "seed"):
-        raise RevopsError(f"dbt {' '.join(args)} selected nothing to run.")
+        raise RevopsError(f"dbt {args[0]} selected nothing to run.")
     return outcome
 
 
@@ -125,6 +195,13 @@ def _release_database() -> None:
         DuckDBConnectionManager._ENV = None
         if environment is not None:
             environment.close()
+
+
+@functools.cache
+def project_vars() -> dict[str, object]:
+    """The variables dbt_project.yml declares under `vars:`, with their default values."""
+    with (PROJECT_DIR / "dbt_project.yml").open() as handle:
+        return dict(yaml.safe_load(handle).get("vars") or {})
 
 
 _PRINT_LOCK = threading.Lock()

@@ -1,4 +1,7 @@
-"""The one exception type whose message is meant for a person, printed without a trace."""
+"""The exception types whose message is meant for a person, printed without a trace, and the one
+line an operating-system error becomes."""
+
+from __future__ import annotations
 
 
 class RevopsError(Exception):
@@ -19,3 +22,26 @@ class InputError(RevopsError):
     """The input files break the data contract; nothing was built."""
 
     exit_code = 2
+
+
+class UsageError(RevopsError):
+    """The command line asks for something that cannot be done (an unknown variable, a bad month)."""
+
+    exit_code = 2
+
+
+def os_error_sentence(error: OSError) -> str:
+    """An operating-system error (a read-only folder, a full disk, a file where a folder is needed)
+    as one sentence naming the file."""
+    reason = error.strerror or str(error) or type(error).__name__
+    paths = [str(path) for path in (error.filename, error.filename2) if path is not None]
+    return f"{reason}: {' -> '.join(paths)}." if paths else f"{reason}."
+
+
+def database_error_sentence(error: Exception) -> str:
+    """DuckDB's input/output and permission errors, which carry the operating system's reason
+    ("IO Error: Could not write file ...: No space left on device"), on one line."""
+    text = " ".join(line.strip() for line in str(error).splitlines() if line.strip())
+    for prefix in ("TransactionContext Error: ", "Failed to commit: ", "IO Error: ", "Permission Error: "):
+        text = text.removeprefix(prefix)
+    return text.rstrip(".") + "."

@@ -19,6 +19,8 @@ def export(db_path: Path, out_dir: Path, formats: tuple[str, ...] = ("parquet",)
     if not db_path.exists():
         raise RevopsError(f"There is no published database at {db_path}: run `revops run` first.")
     out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise RevopsError(f"--out {out_dir} is a file; name a folder to write the tables into.")
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
         connection = duckdb.connect(str(db_path), read_only=True)

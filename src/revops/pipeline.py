@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from revops import DEMO_DATA_DIR, PROJECT_DIR
-from revops.dbt_runner import Progress, invoke
-from revops.errors import RevopsError
-from revops.publish import input_fingerprint, publish
+from revops.dbt_runner import Progress, invoke, project_vars
+from revops.errors import InputError, RevopsError
+from revops.publish import input_files, input_fingerprint, publish
+from revops.workspace import Workspace
 
 
 @dataclass
@@ -23,9 +26,24 @@ class RunReport:
     dbt_timings: dict[str, float] = field(default_factory=dict)  # node unique_id -> seconds
 
 
-def _remove_database(path: Path) -> None:
-    for leftover in (path, path.with_name(path.name + ".wal")):
-        leftover.unlink(missing_ok=True)
+@dataclass(frozen=True)
+class RunOptions:
+    """What to build: the reporting month (None: the newest month with a usage invoice) and the
+    project variables to override (names declared in dbt_project.yml `vars:`)."""
+
+    as_of: date | None = None
+    variables: dict[str, object] = field(default_factory=dict)
+
+    def recognised_statuses(self) -> tuple[str, ...]:
+        """The invoice statuses that count as revenue (dbt var recognised_invoice_statuses)."""
+        statuses = self.variables.get("recognised_invoice_statuses", project_vars()["recognised_invoice_statuses"])
+        return (statuses,) if isinstance(statuses, str) else tuple(str(status) for status in statuses or ())
+
+    def dbt_vars(self) -> dict[str, object]:
+        found = dict(self.variables)
+        if self.as_of is not None:
+            found["as_of_month"] = self.as_of.strftime("%Y-%m-01")
+        return found
 
 
 def run(
@@ -34,60 +52,128 @@ def run(
     progress: Progress,
     target_path: Path | None = None,
     keep_build: Path | None = None,
+    options: RunOptions | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> RunReport:
     """Validate `data_dir`, build and test into a private file, and publish it onto `db_path`.
 
-    `target_path` is dbt's target directory (default: the project's `target/`); give another one
-    to run beside a build that uses the project's. `keep_build`, when given, is where the tested
-    build file (every schema, not only the published one) is kept after publishing, for inspection
-    or benchmarks; by default it is removed.
+    One run at a time per `db_path` (see `revops.workspace`). The build reads the snapshot the
+    validator wrote of what it checked, never the files again. `target_path` is dbt's target
+    directory (default: the project's `target/`); give another one to run beside a build that
+    uses the project's. `keep_build`, when given, is where the tested build file (every schema,
+    not only the published one) is kept after publishing, for inspection or benchmarks; by default
+    it is removed. `warn` receives the validator's warnings (default: `progress`).
     """
-    from revops.validate import validate
-
     data_dir = Path(data_dir or DEMO_DATA_DIR).resolve()
     db_path = Path(db_path).resolve()
+    options = options or RunOptions()
     if not data_dir.is_dir():
-        raise RevopsError(f"The input directory {data_dir} does not exist.")
+        raise InputError(
+            f"--data-dir {data_dir} is a file; name the folder that holds the input files."
+            if data_dir.exists()
+            else f"The input directory {data_dir} does not exist."
+        )
     if not db_path.parent.is_dir():
         raise RevopsError(f"The folder for the database, {db_path.parent}, does not exist.")
+    if db_path.is_dir():
+        raise RevopsError(f"--db {db_path} is a folder; name the DuckDB file to publish.")
     report = RunReport()
-
-    progress(f"Validating the input files in {data_dir}")
-    started = time.perf_counter()
-    report.input_rows = validate(data_dir, progress=progress)
-    report.seconds["validate"] = time.perf_counter() - started
-    progress(f"Input is valid: {sum(report.input_rows.values()):,} rows in {len(report.input_rows)} tables")
-
-    build_db = db_path.with_name(f".{db_path.name}.build.duckdb")
-    _remove_database(build_db)
-    try:
-        progress("Building and testing the warehouse with dbt (seeds, models, unit and data tests)")
-        outcome = invoke(["build"], data_dir=data_dir, db_path=build_db, target_path=target_path, progress=progress)
-        report.seconds["dbt build"] = outcome.seconds
-        report.dbt_counts = outcome.counts
-        report.dbt_timings = outcome.timings
-        progress(f"dbt build passed: {_format_counts(outcome.counts)} in {outcome.seconds:.1f} s")
-
+    with Workspace(db_path) as workspace:
+        if workspace.removed:
+            progress(f"Removed what an interrupted run left behind: {', '.join(workspace.removed)}")
+        fingerprint = _validate(data_dir, workspace, options, report, progress, warn)
+        _build(workspace, options, report, target_path, progress)
         progress(f"Publishing to {db_path}")
         started = time.perf_counter()
         report.published_rows = publish(
-            build_db,
+            workspace.build_db,
             db_path,
-            fingerprint=input_fingerprint(data_dir),
+            fingerprint=fingerprint,
             manifest_path=Path(target_path or PROJECT_DIR / "target") / "manifest.json",
+            as_of_month=options.as_of,
+            dbt_vars=options.variables,
         )
         report.seconds["publish"] = time.perf_counter() - started
         if keep_build is not None:
-            _keep(build_db, Path(keep_build))
-    finally:
-        _remove_database(build_db)
+            _keep(workspace.build_db, Path(keep_build))
     return report
 
 
+def _validate(
+    data_dir: Path,
+    workspace: Workspace,
+    options: RunOptions,
+    report: RunReport,
+    progress: Progress,
+    warn: Callable[[str], None] | None,
+) -> str:
+    """Validate the input into the workspace's snapshot; the input's fingerprint.
+
+    The fingerprint is taken before validation, and the files' sizes and modification times must
+    be the same after it: the published fingerprint then names the bytes that were validated.
+    """
+    from revops.validate import Plausibility, validate
+
+    progress(f"Validating the input files in {data_dir}")
+    started = time.perf_counter()
+    before = _file_states(data_dir)
+    fingerprint = input_fingerprint(data_dir)
+    plausibility = Plausibility(
+        today=datetime.now(UTC).date(), as_of=options.as_of, recognised_statuses=options.recognised_statuses()
+    )
+    report.input_rows = validate(
+        data_dir, progress=progress, plausibility=plausibility, snapshot_dir=workspace.snapshot_dir, warn=warn
+    )
+    changed = [name for name, state in _file_states(data_dir).items() if before.get(name) != state]
+    changed += [name for name in before if not (data_dir / name).exists()]
+    if changed:
+        raise InputError(
+            f"{', '.join(sorted(set(changed)))} changed while being validated; run again once the export is complete."
+        )
+    report.seconds["validate"] = time.perf_counter() - started
+    progress(f"Input is valid: {sum(report.input_rows.values()):,} rows in {len(report.input_rows)} tables")
+    return fingerprint
+
+
+def _file_states(data_dir: Path) -> dict[str, tuple[int, int, int]]:
+    states = {}
+    for path in input_files(data_dir):
+        status = path.stat()
+        states[path.name] = (status.st_size, status.st_mtime_ns, status.st_ino)
+    return states
+
+
+def _build(
+    workspace: Workspace, options: RunOptions, report: RunReport, target_path: Path | None, progress: Progress
+) -> None:
+    """One `dbt build`: seeds, models, unit and data tests.
+
+    The unit tests prove the rules with hand-worked numbers under the project's own settings, and
+    do not read the input. With an as-of month or overridden variables, the build runs without
+    them under the run's settings, and they run afterwards under the project's.
+    """
+    progress("Building and testing the warehouse with dbt (seeds, models, unit and data tests)")
+    variables = options.dbt_vars()
+    build = ["build", "--exclude-resource-type", "unit_test"] if variables else ["build"]
+    common = {"db_path": workspace.build_db, "target_path": target_path, "progress": progress}
+    outcomes = [invoke(build, snapshot_dir=workspace.snapshot_dir, variables=variables, **common)]
+    if variables:
+        progress("Unit tests, under the project's own settings")
+        outcomes.append(invoke(["test", "--select", "test_type:unit"], **common))
+    report.seconds["dbt build"] = sum(outcome.seconds for outcome in outcomes)
+    for outcome in outcomes:
+        for status, count in outcome.counts.items():
+            report.dbt_counts[status] = report.dbt_counts.get(status, 0) + count
+        report.dbt_timings.update(outcome.timings)
+    seconds = report.seconds["dbt build"]
+    progress(f"dbt build passed: {_format_counts(report.dbt_counts)} in {seconds:.1f} s")
+
+
 def _keep(build_db: Path, destination: Path) -> None:
-    _remove_database(destination)
+    for leftover in (destination, destination.with_name(destination.name + ".wal")):
+        leftover.unlink(missing_ok=True)
     try:
-        os.link(build_db, destination)  # instant; the build file is removed right after
+        os.link(build_db, destination)  # instant; the build folder is removed right after
     except OSError:
         shutil.copyfile(build_db, destination)
 

@@ -10,12 +10,12 @@ in the YAML (ranges, formats, date order, arithmetic, relationships) are listed 
 
 How the work is split:
 
-- DuckDB reads each file once, the way the dbt loader reads it (`read_csv(header = true,
-  all_varchar = true)` or `read_parquet`, every column as text), into an in-memory table of the
+- DuckDB reads each file once (`read_csv(header = true, all_varchar = true)` or `read_parquet`,
+  every column as text, the exact path: see `sql_path`), into an in-memory table of the
   contract's columns in file order, so a row's `rowid` gives its line: `rowid + 2` in a CSV file
   (the file is re-read for the few rows shown only when blank lines or values spanning lines
-  shift that), `rowid + 1` as the row of a Parquet file. A value that is empty or only spaces is
-  null.
+  shift that), `rowid + 1` as the row of a Parquet file. Values are trimmed; a value that is
+  empty or only spaces is null. These tables are what the snapshot for the build holds.
 - great-expectations checks the rules that look at one row at a time (filled, type, accepted
   values, ranges, month and quarter formats, column pairs, invoice arithmetic), on pandas frames
   streamed from DuckDB through Arrow in chunks of about half a million rows, holding only the
@@ -23,7 +23,8 @@ How the work is split:
   parsers below: null where the text does not parse) and a few derived columns. One ephemeral
   context and one suite per table are built per run, not per chunk.
 - DuckDB checks what needs a whole table or several: unique keys, orphans, invoice subtotals
-  against their lines, refunds against their invoice's products, consolidation cycles.
+  against their lines, refunds against their invoice's products, consolidation cycles, contract
+  prices and renewals, and the plausibility rules below.
 
 What each contract `data_type` accepts (surrounding spaces are ignored):
 
@@ -40,10 +41,41 @@ What each contract `data_type` accepts (surrounding spaces are ignored):
 
 Dates and timestamps must also fall in the years 1990 to 2099 (a typo such as 0205 or 2205 for 2025
 otherwise goes through and stretches every monthly spine).
+
+Values are compared as the loader will read them: surrounding spaces trimmed, so " inv_1" and
+"inv_1" are the same id to the validator and to dbt's tests.
+
+Plausibility (the constants below name every bound):
+
+- Every number fits the warehouse's types with room for its arithmetic: one amount below
+  `MAX_AMOUNT_USD`, a money column's total below `MAX_COLUMN_TOTAL_USD` (so every sum, x 12 and
+  / (1 - discount) the models take stays inside `decimal(18, 2)`), usage units below `MAX_UNITS`,
+  whole numbers inside the staging models' 32-bit `integer`, contract terms up to 10 years.
+- A contract's discount is at most `MAX_CONTRACT_DISCOUNT` and agrees with its price:
+  price_usd = credit_usd x (1 - discount) to the cent, allowing for the discount's rounding to
+  the 6 decimals the warehouse keeps (`credit_usd` x 0.0000005).
+- Sums are checked on the file's own values: an invoice's subtotal is the exact sum of its
+  lines' amounts, rounded to the cent once (lines may carry fractions of a cent).
+- Without `--as-of`, a date that records something that happened (an invoice period's start, a
+  usage month, any `created_at`, ...) may not be later than today plus one month (UTC); dates
+  that plan ahead (`period_end`, `due_on`, an expiry, a contract start, an end date) may. And the
+  newest month's usage invoices must not be fewer than `PARTIAL_MONTH_MIN_SHARE` of the average
+  of the (up to three) months with usage invoices before it, a partial export or a mistyped
+  date. With `--as-of`, later months are ignored by the build, so neither check applies.
+- Ids (`*_id` columns) that look like email addresses are refused as personal data.
+
+Warnings do not stop the run: a credit purchase covering less than a month
+(`SHORT_CREDIT_PURCHASE_DAYS`) billed to an account that buys no contract's credits is probably a
+one-off top-up, which the warehouse counts as recurring revenue.
+
+With `snapshot_dir`, the validated text (trimmed, blanks as null, every contract table and
+column, absent ones empty) is written there as one Parquet file per table, and the build reads
+that snapshot: what was validated is exactly what is built, even if the files change meanwhile.
 """
 
 from __future__ import annotations
 
+import calendar
 import csv
 import difflib
 import re
@@ -51,6 +83,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -86,6 +119,12 @@ PARSERS = {
     "integer": r"""case when regexp_full_match(trim(x), '[+-]?\d+(\.0*)?')
                 then try_cast(trim(x) as bigint) end""",
     "boolean": "case lower(trim(x)) when 'true' then true when 'false' then false end",
+    # Not contract types: a money text's exact value, for sums checked on the file's own values,
+    # and a fraction as the warehouse keeps a contract discount.
+    "exact": r"""case when regexp_full_match(trim(x), '[+-]?(\d+(\.\d*)?|\.\d+)')
+                then try_cast(trim(x) as decimal(38, 10)) end""",
+    "fraction": r"""case when regexp_full_match(trim(x), '[+-]?(\d+(\.\d*)?|\.\d+)')
+                then try_cast(trim(x) as decimal(9, 6)) end""",
 }
 TYPE_WORDS = {
     "date": "is not a date (YYYY-MM-DD) in the years 1990 to 2099",
@@ -108,14 +147,69 @@ MONTH_COLUMNS = {
 }
 QUARTER_COLUMNS = {"quotas": ("quarter",), "usage_optimizations": ("quarter",)}
 
+# What the warehouse's types and arithmetic hold. Money is decimal(18, 2), below 10^16; the models
+# sum amounts over every customer, annualise them (x 12) and undo contract discounts (at most x 10),
+# so a money column's total stays 1,000 times below that.
+MAX_AMOUNT_USD = 10**12  # one amount: below a trillion
+MAX_COLUMN_TOTAL_USD = 10**13  # the sum of a money column's absolute values
+MAX_UNITS = 10**15  # usage units and quantities (double precision, exact to the unit when summed)
+MAX_INTEGER = 2**31 - 1  # the staging models cast whole numbers to 32-bit integer
+MAX_TERM_MONTHS = 120  # contract terms and payment cadences: up to 10 years
+# Above 90 %, the annual-plan adjustment (revenue / (1 - discount)) would multiply revenue more than
+# tenfold: a discount of 0.9999 would make it 10,000 times what was paid.
+MAX_CONTRACT_DISCOUNT = 0.9
+DISCOUNT_DECIMALS = 6  # the warehouse keeps a discount as decimal(9, 6)
+
+# Plausibility of dates, without --as-of: nothing recorded later than today plus this many months.
+FUTURE_TOLERANCE_MONTHS = 1
+# Dates that may lie further ahead, because they plan rather than record.
+SCHEDULED_DATE_COLUMNS = {
+    ("billing_customers", "startup_credit_expires_on"),
+    ("invoices", "period_end"),
+    ("invoices", "due_on"),
+    ("contracts", "start_date"),
+    ("trials", "end_month"),
+    ("sales_reps", "role_start_date"),
+    ("sales_reps", "end_date"),
+    ("account_owners", "start_date"),
+    ("account_owners", "end_date"),
+    ("opportunities", "closed_on"),
+}
+# The newest month is refused as partial when its usage invoices are fewer than this share of the
+# average of the (up to PARTIAL_MONTH_LOOKBACK) months with usage invoices before it; months that
+# average fewer than PARTIAL_MONTH_MIN_INVOICES usage invoices are too small to judge.
+PARTIAL_MONTH_MIN_SHARE = 0.5
+PARTIAL_MONTH_LOOKBACK = 3
+PARTIAL_MONTH_MIN_INVOICES = 20
+# The statuses the models recognise as revenue (the dbt var recognised_invoice_statuses).
+RECOGNISED_STATUSES = ("open", "paid", "uncollectible")
+
+# A warning: a credit purchase shorter than this (period_end - period_start, in days; February is
+# 27 days with an inclusive end) whose account buys no contract's credits.
+SHORT_CREDIT_PURCHASE_DAYS = 27
+
+# An id that looks like an email address is personal data.
+EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+
 # Smallest (and largest) values, beyond every *_usd column being zero or more:
 # table, column -> (min, max, strict max, what the rule says).
 RANGES = {
     ("invoice_line_items", "quantity"): (0, None, False, "a negative quantity (usage units are zero or more)"),
     ("usage", "units"): (0, None, False, "a negative units (usage units are zero or more)"),
-    ("contracts", "discount"): (0, 1, True, "a discount outside 0 to 1 (a fraction below 1: 0.2 = 20 %)"),
-    ("contracts", "term_months"): (1, None, False, "a term_months below 1"),
-    ("contracts", "payment_cadence_months"): (1, None, False, "a payment_cadence_months below 1"),
+    ("contracts", "discount"): (
+        0,
+        MAX_CONTRACT_DISCOUNT,
+        False,
+        f"a discount outside 0 to {MAX_CONTRACT_DISCOUNT} (a fraction, 0.2 = 20 %; above "
+        f"{MAX_CONTRACT_DISCOUNT * 100:.0f} % the annual-plan adjustment would multiply revenue more than tenfold)",
+    ),
+    ("contracts", "term_months"): (1, MAX_TERM_MONTHS, False, f"a term_months outside 1 to {MAX_TERM_MONTHS}"),
+    ("contracts", "payment_cadence_months"): (
+        1,
+        MAX_TERM_MONTHS,
+        False,
+        f"a payment_cadence_months outside 1 to {MAX_TERM_MONTHS}",
+    ),
     ("organizations", "employee_count"): (0, None, False, "a negative employee_count"),
 }
 
@@ -160,64 +254,129 @@ FOREIGN_KEYS = (
     ("quotas", "owner_id", "sales_reps", "owner_id"),
     ("opportunities", "organization_id", "organizations", "organization_id"),
     ("opportunities", "owner_id", "sales_reps", "owner_id"),
+    ("contracts", "replaces_contract_id", "contracts", "contract_id"),
 )
 
 # Given together or not at all: the TAM quota needs all three.
 QUOTA_TABLES = ("sales_reps", "account_owners", "quotas")
 
 
-def validate(data_dir: Path, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+@dataclass(frozen=True)
+class Plausibility:
+    """When the run happens and which month it builds: the bounds of the plausibility rules."""
+
+    today: date  # UTC
+    as_of: date | None = None  # the first day of the month --as-of names
+    recognised_statuses: tuple[str, ...] = RECOGNISED_STATUSES
+
+    @property
+    def horizon(self) -> date:
+        """The latest date a record may carry: today plus FUTURE_TOLERANCE_MONTHS (UTC)."""
+        return add_months(self.today, FUTURE_TOLERANCE_MONTHS)
+
+
+def validate(
+    data_dir: Path,
+    progress: Callable[[str], None] | None = None,
+    *,
+    plausibility: Plausibility | None = None,
+    snapshot_dir: Path | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> dict[str, int]:
     """Check every input file of `data_dir`; return the rows per file found, by table name.
 
     Absent optional tables are left out of the result. Raises `InputError` with one sentence per
     problem when anything breaks the contract. `progress` receives one line per table checked
-    (rows and seconds), one when great-expectations is loaded and one for the cross-table checks.
+    (rows and seconds), one when great-expectations is loaded and one for the cross-table checks;
+    `warn` one sentence per warning (default: `progress`). `plausibility` defaults to today (UTC)
+    without an as-of month. With `snapshot_dir`, the validated input is written there (see above).
     """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise InputError(f"The input directory {data_dir} does not exist.")
     say = progress or (lambda _line: None)
-    problems: list[str] = []
+    plausibility = plausibility or Plausibility(today=datetime.now(UTC).date())
     spill = tempfile.TemporaryDirectory(prefix="revops-validate-")
     connection = duckdb.connect(config={"temp_directory": spill.name})
     try:
         connection.execute("set TimeZone = 'UTC'")  # Parquet timestamps with time zone read as UTC text
         for data_type, body in PARSERS.items():
             connection.execute(f"create macro revops_{data_type}(x) as {body}")
-        inputs = _find_files(data_dir, problems)
-        engine: _Expectations | None = None
-        loaded: dict[str, _Input] = {}
-        for name, path in inputs.items():
-            started = time.perf_counter()
-            found = _load(connection, contract.tables()[name], path, problems)
-            if found is None:
-                continue
-            loaded[name] = found
-            problems.extend(_key_problems(connection, found))
-            if found.rows:
-                if engine is None:
-                    engine_started = time.perf_counter()
-                    engine = _Expectations()
-                    say(f"great-expectations ready in {time.perf_counter() - engine_started:.1f} s")
-                    started += time.perf_counter() - engine_started
-                problems.extend(engine.check(connection, found))
-            rows = f"{found.rows:,} row{'' if found.rows == 1 else 's'}"
-            say(f"{found.file}: {rows} checked in {time.perf_counter() - started:.1f} s")
+        problems, loaded = _check_files(connection, data_dir, say)
         started = time.perf_counter()
-        problems.extend(_cross_table_problems(connection, loaded))
+        problems += _cross_table_problems(connection, loaded)
+        problems += _plausibility_problems(connection, loaded, plausibility, already_wrong=bool(problems))
         say(f"cross-table checks done in {time.perf_counter() - started:.1f} s")
+        if problems:
+            raise InputError(_capped(problems))
+        for sentence in _short_credit_purchase_warnings(connection, loaded):
+            (warn or say)(sentence)
+        if snapshot_dir is not None:
+            started = time.perf_counter()
+            _write_snapshot(connection, loaded, Path(snapshot_dir))
+            say(f"validated input saved for the build in {time.perf_counter() - started:.1f} s")
     finally:
         connection.close()
         spill.cleanup()
-    if problems:
-        if len(problems) > MAX_PROBLEMS:
-            left_out = len(problems) - MAX_PROBLEMS
-            problems = [
-                *problems[:MAX_PROBLEMS],
-                f"... and {left_out} more problems (the first {MAX_PROBLEMS} are listed).",
-            ]
-        raise InputError(problems)
     return {name: found.rows for name, found in loaded.items()}
+
+
+def _check_files(
+    connection: duckdb.DuckDBPyConnection, data_dir: Path, say: Callable[[str], None]
+) -> tuple[list[str], dict[str, _Input]]:
+    """Load every input file and check the rules that look at one file; the problems and the loaded files."""
+    problems: list[str] = []
+    engine: _Expectations | None = None
+    loaded: dict[str, _Input] = {}
+    for name, path in _find_files(data_dir, problems).items():
+        started = time.perf_counter()
+        found = _load(connection, contract.tables()[name], path, problems)
+        if found is None:
+            continue
+        loaded[name] = found
+        problems.extend(_key_problems(connection, found))
+        if found.rows:
+            if engine is None:
+                engine_started = time.perf_counter()
+                engine = _Expectations()
+                say(f"great-expectations ready in {time.perf_counter() - engine_started:.1f} s")
+                started += time.perf_counter() - engine_started
+            problems.extend(engine.check(connection, found))
+            problems.extend(_magnitude_problems(connection, found))
+            problems.extend(_email_id_problems(connection, found))
+        rows = f"{found.rows:,} row{'' if found.rows == 1 else 's'}"
+        say(f"{found.file}: {rows} checked in {time.perf_counter() - started:.1f} s")
+    return problems, loaded
+
+
+def _capped(problems: list[str]) -> list[str]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    left_out = len(problems) - MAX_PROBLEMS
+    return [*problems[:MAX_PROBLEMS], f"... and {left_out} more problems (the first {MAX_PROBLEMS} are listed)."]
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` calendar months later, or the month's last day when it is shorter."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def sql_path(path: Path) -> str:
+    """A file path as a DuckDB string literal that names exactly that file.
+
+    DuckDB's readers expand glob patterns, so a folder named `in[1]` would read `in1`; each of
+    `[`, `*` and `?` is written as a one-character class (`[[]`) instead. DuckDB cannot read a path
+    that has both a backslash and one of those characters.
+    """
+    text = str(path)
+    if "\\" in text and any(character in text for character in "[*?"):
+        raise InputError(
+            f"{path} cannot be read: DuckDB cannot open a path with both a backslash and one of [, * or ?; "
+            "rename the folder."
+        )
+    escaped = "".join(f"[{character}]" if character in "[*?" else character for character in text)
+    return "'" + escaped.replace("'", "''") + "'"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -336,23 +495,19 @@ def _find_files(data_dir: Path, problems: list[str]) -> dict[str, Path]:
 
 def _load(connection: duckdb.DuckDBPyConnection, table: Table, path: Path, problems: list[str]) -> _Input | None:
     """Read one file into DuckDB as text, keeping the contract's columns; None if it cannot be read."""
-    quoted = str(path).replace("'", "''")
     if path.suffix == ".csv":
         if path.stat().st_size == 0:
             problems.append(f"{path.name} is empty: it needs at least a header row naming its columns.")
             return None
-        reader = f"read_csv('{quoted}', header = true, all_varchar = true)"
+        reader = f"read_csv({sql_path(path)}, header = true, all_varchar = true)"
     else:
-        reader = f"read_parquet('{quoted}')"
+        reader = f"read_parquet({sql_path(path)})"
     try:
         header = connection.sql(f"select * from {reader}").columns
         by_lower = {column.lower(): column for column in header}
         present = tuple(column.name for column in table.columns if column.name in by_lower)
-        select_list = [
-            f"case when trim(cast(\"{by_lower[name]}\" as varchar)) <> '' "
-            f'then cast("{by_lower[name]}" as varchar) end as "{name}"'
-            for name in present
-        ]
+        # Trimmed, blank as null: the values the build reads from the snapshot.
+        select_list = [f'nullif(trim(cast("{by_lower[name]}" as varchar)), \'\') as "{name}"' for name in present]
         if not select_list:
             select_list = ["null as no_contract_column"]
         connection.execute(
@@ -602,7 +757,9 @@ def _frame_column(found: _Input, name: str) -> str:
         return f'day(revops_date("{name.removesuffix("__day")}")) as "{name}"'
     if name.endswith("__value"):
         column = found.table.column(name.removesuffix("__value"))
-        value = f'revops_{column.data_type}("{column.name}")'
+        # A discount's bounds are checked on its exact value (the money parser rounds to the cent).
+        parser = "exact" if (found.name, column.name) == ("contracts", "discount") else column.data_type
+        value = f'revops_{parser}("{column.name}")'
         # Money as double in the frames (an Arrow decimal would become Python Decimal objects);
         # the sums to the cent are done on decimals in DuckDB.
         return f'cast({value} as double) as "{name}"' if column.data_type == "decimal" else f'{value} as "{name}"'
@@ -726,6 +883,26 @@ def _accepted_values(table: str, column: Column) -> tuple[tuple[str, ...], str] 
 
 
 def _cross_table_problems(connection: duckdb.DuckDBPyConnection, loaded: dict[str, _Input]) -> list[str]:
+    problems = _orphan_problems(connection, loaded)
+    invoices, lines = loaded.get("invoices"), loaded.get("invoice_line_items")
+    if invoices and lines and invoices.has("invoice_id", "subtotal_usd") and lines.has("invoice_id", "amount_usd"):
+        problems += _subtotal_problems(connection, invoices, lines)
+    refunds = loaded.get("refunds")
+    if refunds and lines and refunds.has("invoice_id", "product_key") and lines.has("invoice_id", "product_key"):
+        problems += _refunded_product_problems(connection, refunds, lines)
+    if refunds and invoices and refunds.has("invoice_id", "amount_usd") and invoices.has("invoice_id", "total_usd"):
+        problems += _refunded_amount_problems(connection, refunds, invoices)
+    consolidations = loaded.get("organization_consolidations")
+    if consolidations and consolidations.has("organization_id", "parent_organization_id"):
+        problems += _consolidation_problems(connection, consolidations)
+    contracts = loaded.get("contracts")
+    if contracts:
+        problems += _contract_price_problems(connection, contracts)
+        problems += _replaced_contract_problems(connection, contracts)
+    return problems
+
+
+def _orphan_problems(connection: duckdb.DuckDBPyConnection, loaded: dict[str, _Input]) -> list[str]:
     problems: list[str] = []
     for child, column, parent, parent_column in FOREIGN_KEYS:
         if child in loaded and parent in loaded and loaded[child].has(column) and loaded[parent].has(parent_column):
@@ -744,83 +921,152 @@ def _cross_table_problems(connection: duckdb.DuckDBPyConnection, loaded: dict[st
                 """,
                 show=(column,),
             )
-    invoices, lines = loaded.get("invoices"), loaded.get("invoice_line_items")
-    if invoices and lines and invoices.has("invoice_id", "subtotal_usd") and lines.has("invoice_id", "amount_usd"):
-        problems += _sql_rule(
-            connection,
-            invoices,
-            "subtotal_usd",
-            f"a subtotal_usd that is not the sum of its lines' amount_usd in {lines.file} (to the cent)",
-            f"""
-            with line_sums as (
-                select invoice_id, sum(revops_decimal(amount_usd)) as lines_usd,
-                    count(revops_decimal(amount_usd)) = count(*) as all_amounts_parse
-                from {lines.sql_name}
-                where invoice_id is not null
-                group by invoice_id
-            )
-            select invoices.rowid
-            from {invoices.sql_name} as invoices
-            inner join line_sums on line_sums.invoice_id = invoices.invoice_id
-            where line_sums.all_amounts_parse
-                and round(revops_decimal(invoices.subtotal_usd), 2) <> round(line_sums.lines_usd, 2)
-            """,
-            show=("invoice_id", "subtotal_usd"),
-            extra=(
-                "sum of lines",
-                f"""(select cast(sum(revops_decimal(amount_usd)) as varchar)
-                    from {lines.sql_name} as lines where lines.invoice_id = shown.invoice_id)""",
-            ),
-        )
-    refunds = loaded.get("refunds")
-    if refunds and lines and refunds.has("invoice_id", "product_key") and lines.has("invoice_id", "product_key"):
-        problems += _sql_rule(
-            connection,
-            refunds,
-            "product_key",
-            f"a product_key that its invoice has no line for in {lines.file}",
-            f"""
-            select rowid from {refunds.sql_name} as refunds
-            where product_key is not null
-                and exists (select 1 from {lines.sql_name} as lines where lines.invoice_id = refunds.invoice_id)
-                and not exists (
-                    select 1 from {lines.sql_name} as lines
-                    where lines.invoice_id = refunds.invoice_id and lines.product_key = refunds.product_key
-                )
-            """,
-            show=("invoice_id", "product_key"),
-        )
-    if refunds and invoices and refunds.has("invoice_id", "amount_usd") and invoices.has("invoice_id", "total_usd"):
-        # A refund returns money that was charged: more than the invoice's total would make revenue negative.
-        problems += _sql_rule(
-            connection,
-            refunds,
-            "amount_usd",
-            f"an amount_usd that, with the other refunds of its invoice, exceeds the invoice's total_usd in {invoices.file}",
-            f"""
-            with refunded as (
-                select invoice_id, sum(revops_decimal(amount_usd)) as refunded_usd
-                from {refunds.sql_name}
-                where invoice_id is not null
-                group by invoice_id
-            )
-            select refunds.rowid
-            from {refunds.sql_name} as refunds
-            inner join refunded on refunded.invoice_id = refunds.invoice_id
-            inner join {invoices.sql_name} as invoices on invoices.invoice_id = refunds.invoice_id
-            where round(refunded.refunded_usd, 2) > round(revops_decimal(invoices.total_usd), 2)
-            """,
-            show=("invoice_id", "amount_usd"),
-            extra=(
-                "invoice total",
-                f"""(select min(invoices.total_usd) from {invoices.sql_name} as invoices
-                    where invoices.invoice_id = shown.invoice_id)""",
-            ),
-        )
-    consolidations = loaded.get("organization_consolidations")
-    if consolidations and consolidations.has("organization_id", "parent_organization_id"):
-        problems += _consolidation_problems(connection, consolidations)
     return problems
+
+
+def _subtotal_problems(connection: duckdb.DuckDBPyConnection, invoices: _Input, lines: _Input) -> list[str]:
+    """An invoice's subtotal is the exact sum of its lines' amounts as written, rounded to the cent
+    once: lines may carry fractions of a cent (0.005 + 0.005 = 0.01), which rounding each line
+    first would turn into 0.02."""
+    return _sql_rule(
+        connection,
+        invoices,
+        "subtotal_usd",
+        f"a subtotal_usd that is not the sum of its lines' amount_usd in {lines.file} (to the cent)",
+        f"""
+        with line_sums as (
+            select invoice_id, sum(revops_exact(amount_usd)) as lines_usd,
+                count(revops_decimal(amount_usd)) = count(*) as all_amounts_parse
+            from {lines.sql_name}
+            where invoice_id is not null
+            group by invoice_id
+        )
+        select invoices.rowid
+        from {invoices.sql_name} as invoices
+        inner join line_sums on line_sums.invoice_id = invoices.invoice_id
+        where line_sums.all_amounts_parse
+            and round(revops_exact(invoices.subtotal_usd), 2) <> round(line_sums.lines_usd, 2)
+        """,
+        show=("invoice_id", "subtotal_usd"),
+        extra=(
+            "sum of lines",
+            # In cents, or with the fraction of a cent the lines carry.
+            f"""(select case when lines_usd = round(lines_usd, 2) then cast(cast(lines_usd as decimal(38, 2)) as varchar)
+                    else rtrim(cast(lines_usd as varchar), '0') end
+                from (select sum(revops_exact(amount_usd)) as lines_usd
+                    from {lines.sql_name} as lines where lines.invoice_id = shown.invoice_id))""",
+        ),
+    )
+
+
+def _refunded_product_problems(connection: duckdb.DuckDBPyConnection, refunds: _Input, lines: _Input) -> list[str]:
+    return _sql_rule(
+        connection,
+        refunds,
+        "product_key",
+        f"a product_key that its invoice has no line for in {lines.file}",
+        f"""
+        select rowid from {refunds.sql_name} as refunds
+        where product_key is not null
+            and exists (select 1 from {lines.sql_name} as lines where lines.invoice_id = refunds.invoice_id)
+            and not exists (
+                select 1 from {lines.sql_name} as lines
+                where lines.invoice_id = refunds.invoice_id and lines.product_key = refunds.product_key
+            )
+        """,
+        show=("invoice_id", "product_key"),
+    )
+
+
+def _refunded_amount_problems(connection: duckdb.DuckDBPyConnection, refunds: _Input, invoices: _Input) -> list[str]:
+    """A refund returns money that was charged: more than the invoice's total would make revenue
+    negative. Compared in cents, as the warehouse stores each refund and total."""
+    return _sql_rule(
+        connection,
+        refunds,
+        "amount_usd",
+        f"an amount_usd that, with the other refunds of its invoice, exceeds the invoice's total_usd in {invoices.file}",
+        f"""
+        with refunded as (
+            select invoice_id, sum(revops_decimal(amount_usd)) as refunded_usd
+            from {refunds.sql_name}
+            where invoice_id is not null
+            group by invoice_id
+        )
+        select refunds.rowid
+        from {refunds.sql_name} as refunds
+        inner join refunded on refunded.invoice_id = refunds.invoice_id
+        inner join {invoices.sql_name} as invoices on invoices.invoice_id = refunds.invoice_id
+        where round(refunded.refunded_usd, 2) > round(revops_decimal(invoices.total_usd), 2)
+        """,
+        show=("invoice_id", "amount_usd"),
+        extra=(
+            "invoice total",
+            f"""(select min(invoices.total_usd) from {invoices.sql_name} as invoices
+                where invoices.invoice_id = shown.invoice_id)""",
+        ),
+    )
+
+
+def _contract_price_problems(connection: duckdb.DuckDBPyConnection, contracts: _Input) -> list[str]:
+    """price_usd = credit_usd x (1 - discount) to the cent, on the values the warehouse keeps, with
+    room for the discount's rounding to DISCOUNT_DECIMALS places (half a unit of its last place,
+    times the credit value)."""
+    if not contracts.has("price_usd", "credit_usd", "discount"):
+        return []
+    rounding = f"0.{'0' * (DISCOUNT_DECIMALS - 1)}05"
+    return _sql_rule(
+        connection,
+        contracts,
+        "discount",
+        "a discount that does not agree with its price_usd and credit_usd "
+        f"(price_usd must be credit_usd x (1 - discount) to the cent; give the discount with {DISCOUNT_DECIMALS} decimals)",
+        f"""
+        with typed as (
+            select rowid, revops_decimal(price_usd) as price, revops_decimal(credit_usd) as credit,
+                revops_fraction(discount) as discount
+            from {contracts.sql_name}
+        )
+        select rowid from typed
+        where abs(price - credit * (1 - discount)) > 0.01 + abs(credit) * {rounding}
+        """,
+        show=("price_usd", "credit_usd", "discount"),
+    )
+
+
+def _replaced_contract_problems(connection: duckdb.DuckDBPyConnection, contracts: _Input) -> list[str]:
+    """An early renewal replaces an earlier contract of the same organization (a contract it names
+    that does not exist is an orphan, reported with the relationships)."""
+    if not contracts.has("contract_id", "replaces_contract_id", "organization_id", "start_date"):
+        return []
+    replaced = f"""
+        select renewal.rowid, renewal.organization_id as organization, replaced.organization_id as replaced_organization,
+            revops_date(renewal.start_date) as starts, revops_date(replaced.start_date) as replaced_starts
+        from {contracts.sql_name} as renewal
+        inner join {contracts.sql_name} as replaced on replaced.contract_id = renewal.replaces_contract_id
+    """
+    other = "(select min(organization_id) from {0} as replaced where replaced.contract_id = shown.replaces_contract_id)"
+    start = "(select min(start_date) from {0} as replaced where replaced.contract_id = shown.replaces_contract_id)"
+    return [
+        *_sql_rule(
+            connection,
+            contracts,
+            "replaces_contract_id",
+            "a replaces_contract_id that names another organization's contract",
+            f"select rowid from ({replaced}) where organization <> replaced_organization",
+            show=("contract_id", "organization_id", "replaces_contract_id"),
+            extra=("its organization_id", other.format(contracts.sql_name)),
+        ),
+        *_sql_rule(
+            connection,
+            contracts,
+            "replaces_contract_id",
+            "a replaces_contract_id that names a contract that did not start earlier",
+            f"select rowid from ({replaced}) where organization = replaced_organization and replaced_starts >= starts",
+            show=("contract_id", "start_date", "replaces_contract_id"),
+            extra=("its start_date", start.format(contracts.sql_name)),
+        ),
+    ]
 
 
 def _consolidation_problems(connection: duckdb.DuckDBPyConnection, found: _Input) -> list[str]:
@@ -878,6 +1124,228 @@ def _consolidation_problems(connection: duckdb.DuckDBPyConnection, found: _Input
         f"(a chain must end at an organization that rolls up into nothing), e.g. {'; '.join(examples)}."
     )
     return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Plausibility (DuckDB): what the warehouse's types hold, personal data, dates in the future,
+# a partial newest month
+
+
+def _magnitude_problems(connection: duckdb.DuckDBPyConnection, found: _Input) -> list[str]:
+    """Numbers the warehouse's types and sums hold (see the MAX_* constants)."""
+    problems: list[str] = []
+    for column in found.table.columns:
+        if column.name not in found.present:
+            continue
+        name, value = column.name, f'revops_{column.data_type}("{column.name}")'
+        if column.data_type == "decimal" and name.endswith("_usd"):
+            limit = f"{MAX_AMOUNT_USD:,}"
+            found_large = _sql_rule(
+                connection,
+                found,
+                name,
+                f"{_a(name)} of {limit} or more (the warehouse takes amounts below {limit})",
+                f"select rowid from {found.sql_name} where abs({value}) >= {MAX_AMOUNT_USD}",
+                show=(name,),
+            )
+            problems += found_large or _column_total_problems(connection, found, name)
+        elif column.data_type == "double":
+            problems += _sql_rule(
+                connection,
+                found,
+                name,
+                f"{_a(name)} of {MAX_UNITS:.0e} or more (the warehouse takes usage units below that)",
+                f"select rowid from {found.sql_name} where abs({value}) >= {MAX_UNITS}",
+                show=(name,),
+            )
+        elif column.data_type == "integer":
+            problems += _sql_rule(
+                connection,
+                found,
+                name,
+                f"{_a(name)} outside -{MAX_INTEGER + 1:,} to {MAX_INTEGER:,} (the warehouse's whole numbers)",
+                f"select rowid from {found.sql_name} where abs({value}) > {MAX_INTEGER}",
+                show=(name,),
+            )
+    return problems
+
+
+def _column_total_problems(connection: duckdb.DuckDBPyConnection, found: _Input, name: str) -> list[str]:
+    (total,) = connection.execute(
+        f'select sum(abs(cast(revops_decimal("{name}") as double))) from {found.sql_name}'
+    ).fetchall()[0]
+    if total is None or total < MAX_COLUMN_TOTAL_USD:
+        return []
+    return [
+        f"{found.file}, column {name}: the amounts add up to {total:,.2f}, more than the warehouse can sum "
+        f"(it takes a column whose amounts add up to less than {MAX_COLUMN_TOTAL_USD:,})."
+    ]
+
+
+def _email_id_problems(connection: duckdb.DuckDBPyConnection, found: _Input) -> list[str]:
+    """Ids are published; an email address is personal data. The lines are shown, not the addresses."""
+    problems: list[str] = []
+    for name in found.present:
+        if name.endswith("_id"):
+            problems += _sql_rule(
+                connection,
+                found,
+                name,
+                f"{_a(name)} that looks like an email address (personal data cannot be an id: it would be published)",
+                f"select rowid from {found.sql_name} where contains(\"{name}\", '@') "
+                f"and regexp_full_match(\"{name}\", '{EMAIL}')",
+                show=(),
+            )
+    return problems
+
+
+def _plausibility_problems(
+    connection: duckdb.DuckDBPyConnection, loaded: dict[str, _Input], plausibility: Plausibility, already_wrong: bool
+) -> list[str]:
+    """Dates in the future and a partial newest month, or, with --as-of, a month the data can report."""
+    invoices = loaded.get("invoices")
+    usable = invoices is not None and invoices.has("invoice_type", "status", "period_start")
+    if plausibility.as_of is not None:
+        return _as_of_problems(connection, invoices, plausibility) if usable else []
+    problems = _future_date_problems(connection, loaded, plausibility.horizon)
+    if usable and not problems and not already_wrong:
+        problems += _newest_month_problems(connection, invoices, plausibility.recognised_statuses)
+    return problems
+
+
+def _future_date_problems(connection: duckdb.DuckDBPyConnection, loaded: dict[str, _Input], horizon: date) -> list[str]:
+    problems: list[str] = []
+    for found in loaded.values():
+        for column in found.table.columns:
+            if (
+                column.data_type not in ("date", "timestamp")
+                or column.name not in found.present
+                or (found.name, column.name) in SCHEDULED_DATE_COLUMNS
+            ):
+                continue
+            problems += _sql_rule(
+                connection,
+                found,
+                column.name,
+                f"{_a(column.name)} later than {horizon} (today plus {FUTURE_TOLERANCE_MONTHS} month, UTC: "
+                "a mistyped year? with --as-of, later months are ignored instead)",
+                f"""select rowid from {found.sql_name}
+                    where cast(revops_{column.data_type}("{column.name}") as date) > date '{horizon}'""",
+                show=(column.name,),
+            )
+    return problems
+
+
+def _usage_invoices_by_month(
+    connection: duckdb.DuckDBPyConnection, invoices: _Input, statuses: Sequence[str]
+) -> list[tuple[date, int]]:
+    """(month, usage invoices) for the months whose recognised usage invoices start in them, newest first."""
+    return [
+        (month, count)
+        for month, count in connection.execute(
+            f"""
+            select cast(date_trunc('month', revops_date(period_start)) as date) as month, count(*)
+            from {invoices.sql_name}
+            where invoice_type = 'usage' and status in (select unnest(?)) and revops_date(period_start) is not null
+            group by all
+            order by month desc
+            """,
+            [list(statuses)],
+        ).fetchall()
+    ]
+
+
+def _newest_month_problems(
+    connection: duckdb.DuckDBPyConnection, invoices: _Input, statuses: Sequence[str]
+) -> list[str]:
+    """The newest month is the reporting month: refused when it holds only a small share of the
+    usage invoices of the months before it, a partial export or a mistyped period_start."""
+    months = _usage_invoices_by_month(connection, invoices, statuses)
+    where = f"{invoices.file}, column period_start"
+    if not months:
+        return [
+            f"{where}: no usage invoice has the status {_join(list(statuses), 'or')}, so there is no month to report "
+            "(the newest month with a usage invoice is the reporting month); pass --as-of YYYY-MM to name it."
+        ]
+    (newest, count), before = months[0], months[1 : 1 + PARTIAL_MONTH_LOOKBACK]
+    if not before:
+        return []
+    average = sum(number for _, number in before) / len(before)
+    if average < PARTIAL_MONTH_MIN_INVOICES or count >= PARTIAL_MONTH_MIN_SHARE * average:
+        return []
+    shown = _join([f"{number:,} in {month:%Y-%m}" for month, number in before])
+    return [
+        f"{where}: the newest month, {newest:%Y-%m}, has {count:,} usage invoice{'' if count == 1 else 's'}, "
+        f"less than {PARTIAL_MONTH_MIN_SHARE * 100:.0f} % of the {average:,.0f} a month before it ({shown}): "
+        f"is the export partial, or a period_start mistyped? Pass --as-of {before[0][0]:%Y-%m} to build "
+        f"the last complete month (or --as-of {newest:%Y-%m} to build {newest:%Y-%m} as it is)."
+    ]
+
+
+def _as_of_problems(connection: duckdb.DuckDBPyConnection, invoices: _Input, plausibility: Plausibility) -> list[str]:
+    """The as-of month has started and some usage invoice starts on or before it."""
+    as_of = plausibility.as_of
+    if as_of > plausibility.today.replace(day=1):
+        return [
+            f"--as-of {as_of:%Y-%m} is after the current month ({plausibility.today:%Y-%m}, UTC): it has no data yet."
+        ]
+    months = [month for month, _ in _usage_invoices_by_month(connection, invoices, plausibility.recognised_statuses)]
+    if months and months[-1] <= as_of:
+        return []
+    first = f"the first is in {months[-1]:%Y-%m}" if months else "there is none"
+    return [
+        f"{invoices.file}, column period_start: no usage invoice with the status "
+        f"{_join(list(plausibility.recognised_statuses), 'or')} starts on or before --as-of {as_of:%Y-%m} ({first}), "
+        "so that month has nothing to report."
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Warnings and the snapshot
+
+
+def _short_credit_purchase_warnings(connection: duckdb.DuckDBPyConnection, loaded: dict[str, _Input]) -> list[str]:
+    """A credit purchase covering less than a month, billed to an account that buys no contract's
+    credits: probably a one-off top-up, which the warehouse spreads as recurring revenue."""
+    invoices, contracts = loaded.get("invoices"), loaded.get("contracts")
+    if not invoices or not invoices.has("invoice_type", "period_start", "period_end", "billing_customer_id"):
+        return []
+    buyers = (
+        f"select credits_billing_customer_id from {contracts.sql_name} where credits_billing_customer_id is not null"
+        if contracts and contracts.has("credits_billing_customer_id")
+        else "select cast(null as varchar) where false"
+    )
+    where = "contracts.csv" if contracts is None else contracts.file
+    return _sql_rule(
+        connection,
+        invoices,
+        "period_end",
+        f"a credit_purchase invoice covering less than a month (period_end - period_start under "
+        f"{SHORT_CREDIT_PURCHASE_DAYS} days) for a billing customer that is no contract's "
+        f"credits_billing_customer_id in {where}: a one-off top-up counts as recurring revenue for its month",
+        f"""select rowid from {invoices.sql_name}
+            where invoice_type = 'credit_purchase'
+                and date_diff('day', revops_date(period_start), revops_date(period_end)) < {SHORT_CREDIT_PURCHASE_DAYS}
+                and billing_customer_id not in ({buyers})""",
+        show=("invoice_id", "period_start", "period_end"),
+    )
+
+
+def _write_snapshot(connection: duckdb.DuckDBPyConnection, loaded: dict[str, _Input], snapshot_dir: Path) -> None:
+    """One Parquet file per contract table in `snapshot_dir`: every contract column as text, an absent
+    column as nulls, an absent optional table with no rows. The build reads these files only."""
+    snapshot_dir.mkdir(parents=True, exist_ok=True)
+    for name, table in contract.tables().items():
+        found = loaded.get(name)
+        columns = ", ".join(
+            f'"{column.name}"'
+            if found and column.name in found.present
+            else f'cast(null as varchar) as "{column.name}"'
+            for column in table.columns
+        )
+        source = f"from {found.sql_name}" if found else "where false"
+        target = "'" + str(snapshot_dir / f"{name}.parquet").replace("'", "''") + "'"
+        connection.execute(f"copy (select {columns} {source}) to {target} (format parquet, compression zstd)")
 
 
 def _sql_rule(
@@ -961,6 +1429,6 @@ def _a(word: str) -> str:
     return f"{'an' if word[:1] in 'aeio' else 'a'} {word}"
 
 
-def _join(items: Sequence[str]) -> str:
+def _join(items: Sequence[str], conjunction: str = "and") -> str:
     items = list(items)
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}"

@@ -1,7 +1,9 @@
 -- Section 1, consolidation: every organization with the customer it belongs to,
 -- the top of its consolidation chain (A -> B -> C rolls A into C). The mapping
--- applies to the child's whole history. The validator refuses cycles; the depth
--- bound below only guards the recursion.
+-- applies to the child's whole history. Chains of any length resolve to the top:
+-- a chain without a cycle has at most one link per consolidation row, so that
+-- count bounds the recursion (the validator refuses cycles; the bound also ends
+-- the recursion on one when dbt runs without the validator).
 
 with recursive
 
@@ -11,6 +13,11 @@ organizations as (
 
 consolidations as (
     select * from {{ ref('stg_crm__organization_consolidations') }}
+),
+
+longest_possible_chain as (
+    select count(*) as consolidation_links
+    from consolidations
 ),
 
 chain as (
@@ -29,7 +36,8 @@ chain as (
     from chain
     inner join consolidations
         on chain.ancestor_organization_id = consolidations.organization_id
-    where chain.consolidation_depth < 32
+    cross join longest_possible_chain
+    where chain.consolidation_depth < longest_possible_chain.consolidation_links
 ),
 
 deepest as (
