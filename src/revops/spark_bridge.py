@@ -102,7 +102,10 @@ def compare_schemas(left_db: Path, right_db: Path, *, tolerance: float = 1e-9, e
             names = [name for name, _ in left[table]]
             floats = [name for name, data_type in left[table] if data_type in FLOAT_TYPES]
             order = ", ".join([name for name in names if name not in floats] + floats)
-            counts = [connection.execute(f"select count(*) from {side}.{SCHEMA}.{table}").fetchone()[0] for side in ("lhs", "rhs")]
+            counts = [
+                connection.execute(f"select count(*) from {side}.{SCHEMA}.{table}").fetchone()[0]
+                for side in ("lhs", "rhs")
+            ]
             if counts[0] != counts[1]:
                 differences.append(Difference(table, f"{counts[0]} rows vs {counts[1]}"))
                 continue
@@ -122,5 +125,7 @@ def compare_schemas(left_db: Path, right_db: Path, *, tolerance: float = 1e-9, e
                     f"from l inner join r using (row_number_) where {check}"
                 ).fetchone()
                 if bad[0]:
-                    differences.append(Difference(table, f"column {name}: {bad[0]} rows differ, e.g. {bad[1]} vs {bad[2]}"))
+                    differences.append(
+                        Difference(table, f"column {name}: {bad[0]} rows differ, e.g. {bad[1]} vs {bad[2]}")
+                    )
     return differences
