@@ -80,8 +80,14 @@ def _tree_rss_kib(root: int, cpu: dict[int, float] | None = None) -> tuple[int, 
     return total, parts
 
 
-def _run_measured(command: list[str], env: dict[str, str], log_path: Path) -> tuple[float, float, int, int]:
-    """Run a child; return (seconds, CPU seconds of its tree, peak tree RSS in KiB, exit code)."""
+def _run_measured(
+    command: list[str], env: dict[str, str], log_path: Path, *, whole_tree: bool = False
+) -> tuple[float, float, int, int]:
+    """Run a child; return (seconds, CPU seconds of its tree, peak tree PSS in KiB, exit code).
+
+    `whole_tree` measures this process's tree instead of the child's: with a standalone cluster,
+    the master, the workers and their executors are our children too.
+    """
     started = time.perf_counter()
     with log_path.open("w") as log:
         child = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_DIR)
@@ -92,7 +98,7 @@ def _run_measured(command: list[str], env: dict[str, str], log_path: Path) -> tu
         def sample() -> None:
             nonlocal peak
             while not done.is_set():
-                total, parts = _tree_rss_kib(child.pid, cpu)
+                total, parts = _tree_rss_kib(os.getpid() if whole_tree else child.pid, cpu)
                 if total > peak:
                     peak = total
                     print(f"peak so far {total // 1024} MiB: {parts}", file=log, flush=True)
@@ -200,7 +206,9 @@ def main() -> int:
                     standalone_cluster(work / "cluster", workers=args.standalone)
                 )
                 print(f"standalone cluster {env['REVOPS_SPARK_MASTER']} up in {time.perf_counter() - started:.1f} s")
-            seconds, cpu_seconds, peak_kib, code = _run_measured(command, env, work / f"{engine}.log")
+            seconds, cpu_seconds, peak_kib, code = _run_measured(
+                command, env, work / f"{engine}.log", whole_tree=engine == "spark" and bool(args.standalone)
+            )
         print(
             f"{engine}: dbt {args.command} {seconds:.1f} s wall, {cpu_seconds:.1f} CPU s, "
             f"peak {peak_kib // 1024} MiB, exit {code}",
