@@ -35,6 +35,17 @@ commission_basis as (
                 then team_attainment.commission_attainment_pct
             else rep_attainment.paid_attainment_pct
         end as commission_attainment_pct,
+        -- The same percentage's parts, so the payout is computed in decimals, to the cent.
+        case
+            when rep_attainment.is_on_team_lead_plan and team_attainment.team is not null
+                then team_attainment.commissionable_attainment_usd + team_attainment.released_held_back_attainment_usd
+            else rep_attainment.commissionable_attainment_usd + rep_attainment.released_held_back_attainment_usd
+        end as commission_attainment_usd,
+        case
+            when rep_attainment.is_on_team_lead_plan and team_attainment.team is not null
+                then team_attainment.team_quota_usd
+            else rep_attainment.quota_usd
+        end as commission_quota_usd,
         cast(
             case
                 when rep_attainment.is_on_team_lead_plan then {{ var('commission_team_lead_variable_share') }}
@@ -55,12 +66,14 @@ pay_parts as (
         {{ divide_to_cents('ote_usd * variable_share * ramp_months_in_quarter', 12) }} as ramp_fixed_pay_usd,
         case
             when formula_months_in_quarter = 0 or is_first_reported_quarter then cast(0 as decimal(18, 2))
-            else cast(
-                ote_usd * variable_share / 4
-                * case when commission_attainment_pct < 0 then 0 else commission_attainment_pct end / 100
-                * formula_months_in_quarter / 3
-                as decimal(18, 2)
-            )
+            -- OTE × share / 4 × (attainment / quota × 100) / 100 × months / 3, as one exact division:
+            -- OTE × share × 10,000 × attainment × months / (12 × 10,000 × quota), the share scaled to
+            -- a whole number so every operand has at most 6 decimals.
+            else {{ divide_to_cents(
+                'ote_usd * cast(variable_share * 10000 as decimal(18, 0)) * formula_months_in_quarter'
+                ~ ' * case when commission_attainment_usd < 0 then 0 else commission_attainment_usd end',
+                'nullif(120000 * commission_quota_usd, 0)'
+            ) }}
         end as formula_payout_usd
     from commission_basis
 ),

@@ -19,7 +19,7 @@ customer_changes as (
         1 as adjustment_order,
         own_mrr_usd as mrr_before_usd,
         mrr_usd as mrr_after_usd,
-        concat('rolled up: ', rolled_up_organization_ids) as rule_inputs
+        {{ dbt.concat(["'rolled up: '", 'rolled_up_organization_ids']) }} as rule_inputs
     from customer_months_adjusted
     where mrr_usd <> own_mrr_usd
 
@@ -33,10 +33,10 @@ customer_changes as (
         2 as adjustment_order,
         mrr_usd as mrr_before_usd,
         mrr_after_trials_usd as mrr_after_usd,
-        concat(
-            'trial organizations ', trial_organization_ids,
-            ' (flagged in the CRM); their own revenue removed ', cast(trial_mrr_usd as {{ string_type }})
-        ) as rule_inputs
+        {{ dbt.concat([
+            "'trial organizations '", 'trial_organization_ids',
+            "' (flagged in the CRM); their own revenue removed '", 'cast(trial_mrr_usd as ' ~ string_type ~ ')',
+        ]) }} as rule_inputs
     from customer_months_adjusted
     where is_trial_month and mrr_after_trials_usd <> mrr_usd
 
@@ -50,13 +50,13 @@ customer_changes as (
         3 as adjustment_order,
         mrr_after_trials_usd as mrr_before_usd,
         mrr_after_one_time_credits_usd as mrr_after_usd,
-        concat(
-            'qualifying credits and refunds ', cast(qualifying_credit_usd as {{ string_type }}),
-            '; prior month ', cast(credit_prior_month_mrr_usd as {{ string_type }}),
-            '; month before ',
-            coalesce(cast(credit_second_prior_month_mrr_usd as {{ string_type }}), 'none (before the first month)'),
-            '; next month ', cast(credit_next_month_mrr_usd as {{ string_type }})
-        ) as rule_inputs
+        {{ dbt.concat([
+            "'qualifying credits and refunds '", 'cast(qualifying_credit_usd as ' ~ string_type ~ ')',
+            "'; prior month '", 'cast(credit_prior_month_mrr_usd as ' ~ string_type ~ ')',
+            "'; month before '",
+            'coalesce(cast(credit_second_prior_month_mrr_usd as ' ~ string_type ~ "), 'none (before the first month)')",
+            "'; next month '", 'cast(credit_next_month_mrr_usd as ' ~ string_type ~ ')',
+        ]) }} as rule_inputs
     from customer_months_adjusted
     where is_one_time_credit_month and mrr_after_one_time_credits_usd <> mrr_after_trials_usd
 
@@ -70,13 +70,13 @@ customer_changes as (
         4 as adjustment_order,
         mrr_after_one_time_credits_usd as mrr_before_usd,
         mrr_after_spikes_usd as mrr_after_usd,
-        concat(
-            'prior month ', cast(spike_prior_month_mrr_usd as {{ string_type }}),
-            '; month before ',
-            coalesce(cast(spike_second_prior_month_mrr_usd as {{ string_type }}), 'none (before the first month)'),
-            '; average ', cast(spike_prior_average_usd as {{ string_type }}),
-            '; next month ', cast(spike_next_month_mrr_usd as {{ string_type }})
-        ) as rule_inputs
+        {{ dbt.concat([
+            "'prior month '", 'cast(spike_prior_month_mrr_usd as ' ~ string_type ~ ')',
+            "'; month before '",
+            'coalesce(cast(spike_second_prior_month_mrr_usd as ' ~ string_type ~ "), 'none (before the first month)')",
+            "'; average '", 'cast(spike_prior_average_usd as ' ~ string_type ~ ')',
+            "'; next month '", 'cast(spike_next_month_mrr_usd as ' ~ string_type ~ ')',
+        ]) }} as rule_inputs
     from customer_months_adjusted
     where is_spike_month and mrr_after_spikes_usd <> mrr_after_one_time_credits_usd
 
@@ -90,7 +90,9 @@ customer_changes as (
         5 as adjustment_order,
         mrr_after_spikes_usd as mrr_before_usd,
         adjusted_mrr_usd as mrr_after_usd,
-        concat('contract ', contract_id, '; discount ', cast(contract_discount as {{ string_type }})) as rule_inputs
+        {{ dbt.concat([
+            "'contract '", 'contract_id', "'; discount '", 'cast(contract_discount as ' ~ string_type ~ ')',
+        ]) }} as rule_inputs
     from customer_months_adjusted
     where is_discounted_contract_month and adjusted_mrr_usd <> mrr_after_spikes_usd
 ),
