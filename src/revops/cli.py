@@ -79,6 +79,18 @@ def _parser() -> argparse.ArgumentParser:
         help="the reporting month (default: the newest month with a usage invoice); later months are ignored",
     )
     run.add_argument(
+        "--engine",
+        choices=["duckdb", "spark"],
+        default="duckdb",
+        help="where dbt builds and tests: DuckDB (default) or Apache Spark; both publish the same DuckDB file",
+    )
+    run.add_argument(
+        "--spark-master",
+        default=None,
+        metavar="URL",
+        help="with --engine spark: the Spark master (default: REVOPS_SPARK_MASTER, else local[*]; e.g. spark://HOST:7077)",
+    )
+    run.add_argument(
         "--var",
         action="append",
         default=[],
@@ -146,7 +158,17 @@ def _run(arguments: argparse.Namespace) -> None:
     from revops.pipeline import RunOptions, run
 
     options = RunOptions(as_of=arguments.as_of, variables=_variables(arguments.var))
-    report = run(arguments.data_dir, arguments.db, progress=print_progress, options=options, warn=_warn)
+    if arguments.spark_master and arguments.engine != "spark":
+        raise UsageError("--spark-master needs --engine spark.")
+    report = run(
+        arguments.data_dir,
+        arguments.db,
+        progress=print_progress,
+        options=options,
+        warn=_warn,
+        engine=arguments.engine,
+        spark_master=arguments.spark_master,
+    )
     print(f"Published {arguments.db}:")
     for table, rows in sorted(report.published_rows.items()):
         print(f"  marts.{table}: {rows:,} rows")

@@ -86,19 +86,19 @@ def invoke(
     Raises RevopsError, naming every failed node with the database's reason, when dbt reports a
     failure. KeyboardInterrupt is left to reach dbt, which shuts down cleanly on it, and raised again.
     """
-    environment = {
+    settings = {
         "REVOPS_DB_PATH": str(Path(db_path).resolve()),
         "REVOPS_DATA_DIR": str(Path(data_dir).resolve()) if data_dir is not None else None,
         "REVOPS_INPUT_SNAPSHOT_DIR": str(Path(snapshot_dir).resolve()) if snapshot_dir is not None else None,
     }
     if variables:
         args = [*args, "--vars", json.dumps(variables)]
-    with _environment(environment):
+    with environment(settings):
         return _invoke(args, target_path=target_path, progress=progress)
 
 
 @contextlib.contextmanager
-def _environment(values: dict[str, str | None]) -> Iterator[None]:
+def environment(values: dict[str, str | None]) -> Iterator[None]:
     """Set (or, for None, remove) environment variables for the block, then restore them."""
     saved = {name: os.environ.get(name) for name in values}
     try:
