@@ -1,6 +1,9 @@
 """The Spark builds the equivalence tests compare (tests_py/test_spark.py), in one process of their own.
 
-    python tests_py/spark_builds.py --work DIR --generated INPUT_DIR
+    python tests_py/spark_builds.py --work DIR
+
+tests_py/conftest.py starts it in the background as soon as pytest has collected a `spark` test, so
+it runs while the rest of the suite does.
 
 One Python process and one JVM for all of them: each build stops its Spark session when done, and
 the next starts a fresh one (its own folder, catalog and master) in the same JVM, which saves the
@@ -8,30 +11,51 @@ JVM's start-up. In order:
 
 1. demo: `revops run --engine spark` on the demo data (validate; every seed, model, unit test and
    data test on Spark; publish) into DIR/demo-spark.duckdb, exactly as the command does.
-2. generated: the company in INPUT_DIR, read from its folder by plain dbt (`dbt build --target
-   spark`, the on-disk Hive metastore), models only, then the published tables into
-   DIR/generated-spark.duckdb; the same models on DuckDB into DIR/generated-duckdb.duckdb.
+2. generated: a generated company of a few thousand customers (DIR/generated, with one optional
+   file and one optional column left out, so both loaders fill them in: an empty table, a null
+   column), read from its folder by plain dbt (`dbt build --target spark`, the on-disk Hive
+   metastore), models only, then the published tables into DIR/generated-spark.duckdb; the same
+   models on DuckDB into DIR/generated-duckdb.duckdb.
 3. cluster: the demo, models only, on a standalone cluster of one master and two workers started
    on 127.0.0.1 from the installed pyspark and stopped afterwards, into DIR/cluster-spark.duckdb.
 
-Writes DIR/timings.json (seconds per step). Exit code 0 when every build passed.
+Every dbt warning is an error (DBT_WARN_ERROR, as `scripts/test` does for DuckDB). Writes
+DIR/timings.json (seconds per step) and DIR/done when every build passed. SIGTERM stops it cleanly
+(the cluster's processes are stopped too).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 import time
 from pathlib import Path
 
+import duckdb
+
 from revops import DEMO_DATA_DIR
 from revops.dbt_runner import environment, invoke
+from revops.generate import generate
 from revops.pipeline import run
 from revops.spark_bridge import contract_types, import_parquet_tables, spark_session_scope, spark_settings
 from revops.spark_cluster import standalone_cluster
 
 MODELS_ONLY = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+GENERATED_CUSTOMERS = 3_000
+GENERATED_MONTHS = 36
+
+
+def generate_company(folder: Path) -> None:
+    """A generated company without usage_optimizations.csv and without the optional credits.note."""
+    generate(folder, customers=GENERATED_CUSTOMERS, months=GENERATED_MONTHS, seed=11)
+    (folder / "usage_optimizations.csv").unlink()
+    credits = folder / "credits.csv"
+    without_note = duckdb.sql(f"select * exclude (note) from read_csv('{credits}', all_varchar = true)")
+    without_note.write_csv(str(folder / "credits.tmp.csv"))
+    (folder / "credits.tmp.csv").replace(credits)
 
 
 def models_on_spark(
@@ -54,23 +78,29 @@ def models_on_spark(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, required=True)
-    parser.add_argument("--generated", type=Path, required=True)
     arguments = parser.parse_args()
     work = arguments.work.resolve()
+    generated = work / "generated"
     timings: dict[str, float] = {}
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwinds: sessions and cluster stopped
+    os.environ["DBT_WARN_ERROR"] = "true"
+
+    started = time.perf_counter()
+    generate_company(generated)
+    timings["generated: generate"] = time.perf_counter() - started
 
     started = time.perf_counter()
     run(DEMO_DATA_DIR, work / "demo-spark.duckdb", progress=print, target_path=work / "demo-target", engine="spark")
     timings["demo: revops run --engine spark"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    models_on_spark(arguments.generated, work / "generated-spark.duckdb", work / "generated-spark")
+    models_on_spark(generated, work / "generated-spark.duckdb", work / "generated-spark")
     timings["generated: models on Spark"] = time.perf_counter() - started
     started = time.perf_counter()
     invoke(
         ["build", *MODELS_ONLY],
         db_path=work / "generated-duckdb.duckdb",
-        data_dir=arguments.generated,
+        data_dir=generated,
         target_path=work / "generated-duckdb-target",
     )
     timings["generated: models on DuckDB"] = time.perf_counter() - started
@@ -82,6 +112,7 @@ def main() -> int:
     timings["cluster: models on Spark, with start and stop"] = time.perf_counter() - started
 
     (work / "timings.json").write_text(json.dumps(timings, indent=2))
+    (work / "done").touch()
     return 0
 
 

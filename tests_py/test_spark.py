@@ -1,9 +1,10 @@
 """Spark and DuckDB publish the same marts: every row and column, money to the cent, doubles within 1e-9.
 
-The Spark builds run in one child process (tests_py/spark_builds.py, one JVM): the demo through
-`revops run --engine spark` with every dbt test, a generated company and the demo on a standalone
-cluster of two workers, models only. Marked `spark` (about five minutes): `pytest -m spark` runs
-them alone, `-m "not spark"` leaves them out of a quick local loop; scripts/test runs everything.
+The Spark builds run in one child process (tests_py/spark_builds.py, one JVM), started in the
+background when pytest collects these tests (tests_py/conftest.py): the demo through `revops run
+--engine spark` with every dbt test, a generated company of 3,000 customers and the demo on a
+standalone cluster of two workers, models only. Marked `spark` (minutes): `pytest -m spark` runs them
+alone, `-m "not spark"` leaves them out of a quick local loop; scripts/test runs everything.
 """
 
 from __future__ import annotations
@@ -19,43 +20,9 @@ import duckdb
 import pytest
 
 from revops import PROJECT_DIR
-from revops.generate import generate
 from revops.spark_bridge import compare_schemas
 
 pytestmark = pytest.mark.spark
-
-HERE = Path(__file__).resolve().parent
-GENERATED_CUSTOMERS = 3_000
-GENERATED_MONTHS = 36
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory) -> Path:
-    """A generated company of a few thousand customers, with one optional file and one optional
-    column left out, so both engines' loaders fill them in (an empty table, a null column)."""
-    folder = tmp_path_factory.mktemp("generated")
-    generate(folder, customers=GENERATED_CUSTOMERS, months=GENERATED_MONTHS, seed=11)
-    (folder / "usage_optimizations.csv").unlink()
-    credits = duckdb.sql(f"select * exclude (note) from read_csv('{folder / 'credits.csv'}', all_varchar = true)")
-    credits.write_csv(str(folder / "credits.tmp.csv"))
-    (folder / "credits.tmp.csv").replace(folder / "credits.csv")
-    return folder
-
-
-@pytest.fixture(scope="module")
-def spark_builds(tmp_path_factory, generated) -> Path:
-    work = tmp_path_factory.mktemp("spark")
-    completed = subprocess.run(
-        [sys.executable, str(HERE / "spark_builds.py"), "--work", str(work), "--generated", str(generated)],
-        capture_output=True,
-        text=True,
-        timeout=1500,
-        cwd=work,  # Spark must write nothing into the working directory: checked below
-    )
-    (work / "spark_builds.log").write_text(completed.stdout + completed.stderr)
-    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-6000:]
-    print(json.loads((work / "timings.json").read_text()))
-    return work
 
 
 def _assert_same(left: Path, right: Path) -> None:
@@ -103,53 +70,52 @@ def test_spark_leaves_nothing_behind(spark_builds):
         assert not {"metastore_db", "spark-warehouse", "derby.log"} & {path.name for path in folder.iterdir()}
 
 
-def test_the_comparison_finds_a_cent_and_a_last_digit(spark_builds, tmp_path):
-    """The equivalence check can fail: one cent of MRR, a ratio off by 1e-7 and an edited text are
-    each reported; a ratio off by 1e-12 is within the tolerance."""
+def test_the_comparison_finds_a_cent_and_a_last_digit(published, tmp_path):
+    """The equivalence check can fail: one cent of MRR on one row, a ratio off by 1e-7 and one
+    character more in a text are each reported; a ratio off by 1e-12 is within the tolerance."""
     changed = tmp_path / "changed.duckdb"
-    shutil.copyfile(spark_builds / "demo-spark.duckdb", changed)
+    shutil.copyfile(published, changed)
     with duckdb.connect(str(changed)) as connection:
         connection.execute(
-            "update marts.mrr_monthly set mrr_usd = mrr_usd + 0.01 "
-            "where (organization_id, month) = (select (organization_id, month) from marts.mrr_monthly "
-            "order by organization_id, month limit 1)"
+            "update marts.mrr_monthly set mrr_usd = mrr_usd + 0.01 where rowid = (select min(rowid) from marts.mrr_monthly)"
         )
-        connection.execute(
-            "update marts.retention_rolling_monthly set ndr = ndr + 1e-7 where lookback_months = 3 and ndr is not null"
-        )
-        connection.execute("update marts.retention_rolling_monthly set gdr = gdr * (1 + 1e-12) where gdr is not null")
+        connection.execute("update marts.retention_rolling_monthly set ndr = ndr + 1e-7 where lookback_months = 3")
+        connection.execute("update marts.retention_rolling_monthly set gdr = gdr * (1 + 1e-12)")
         connection.execute(
             "update marts.revenue_adjustments set rule_inputs = rule_inputs || ' ' where adjustment_type = 'spike'"
         )
-    found = {
-        (difference.table, str(difference).split(":")[1].strip())
-        for difference in compare_schemas(changed, spark_builds / "demo-spark.duckdb")
-    }
+    differences = compare_schemas(changed, published)
+    found = {(difference.table, difference.what.split(":")[0]) for difference in differences}
     assert found == {
         ("mrr_monthly", "column mrr_usd"),
         ("retention_rolling_monthly", "column ndr"),
         ("revenue_adjustments", "column rule_inputs"),
     }
+    assert next(difference for difference in differences if difference.table == "mrr_monthly").what.startswith(
+        "column mrr_usd: 1 rows differ"
+    )
 
 
 def test_plain_dbt_on_spark_refuses_a_folder_it_cannot_read_exactly(tmp_path):
-    """Spark expands [ ] { } * ? in paths; a data folder named with them is refused up front by
-    `dbt build --target spark` (revops run reads its snapshot instead)."""
+    """Spark expands [ ] { } * ? in paths: plain dbt on Spark refuses a data folder named with them
+    before reading anything (revops run reads its snapshot instead). The loader's file lookup is
+    compiled alone (no Spark session is needed to refuse)."""
     folder = tmp_path / "in[1]"
     folder.mkdir()
+    (folder / "invoices.csv").write_text("invoice_id\n")
+    command = [str(Path(sys.executable).with_name("dbt")), "compile", "--target", "spark", "--no-populate-cache"]
+    command += ["--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")]
+    command += ["--inline", "{{ spark__find_input_files(var('data_dir'), []) }}"]
     completed = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "run", "--target", "spark", "--select", "stg_crm__quotas"],
+        command,
         capture_output=True,
         text=True,
         cwd=PROJECT_DIR,
-        env=dict(
-            os.environ,
-            REVOPS_DATA_DIR=str(folder),
-            REVOPS_SPARK_DIR=str(tmp_path / "spark"),
-            REVOPS_SPARK_CATALOG="in-memory",
-        ),
+        env=dict(os.environ, REVOPS_DATA_DIR=str(folder), REVOPS_SPARK_DIR=str(tmp_path / "spark")),
         timeout=600,
     )
-    output = completed.stdout + completed.stderr
     assert completed.returncode != 0
-    assert "by exact paths only when its path has none of the characters" in output
+    assert f"Spark reads the input directory {folder} by exact paths only when its path has none of" in (
+        completed.stdout + completed.stderr
+    )
+    assert not (tmp_path / "spark").exists()

@@ -1,4 +1,4 @@
-"""Prototype (issue 12): a Spark standalone cluster on 127.0.0.1 from the pip-installed pyspark.
+"""A Spark standalone cluster on 127.0.0.1 from the pip-installed pyspark (the equivalence tests).
 
 pyspark's wheel ships `bin/spark-class` but not `sbin/start-master.sh`/`start-worker.sh`, so the
 master and the workers are started directly as `spark-class org.apache.spark.deploy.master.Master`
@@ -13,14 +13,13 @@ executor directories) goes under one directory the caller owns.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import socket
 import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
-
-import pyspark
 
 HOST = "127.0.0.1"
 
@@ -49,7 +48,8 @@ def standalone_cluster(
     """Start one master and `workers` workers on 127.0.0.1; yield the master URL; stop them all."""
     directory = Path(directory).resolve()
     directory.mkdir(parents=True, exist_ok=True)
-    spark_home = Path(pyspark.__file__).parent
+    # pyspark's own folder, found without importing it (its import warns about pandas 3).
+    spark_home = Path(importlib.util.find_spec("pyspark").origin).parent
     env = dict(
         os.environ,
         SPARK_HOME=str(spark_home),
