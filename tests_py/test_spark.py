@@ -20,6 +20,7 @@ import duckdb
 import pytest
 
 from revops import PROJECT_DIR
+from revops.cli import main
 from revops.spark_bridge import compare_schemas
 
 pytestmark = pytest.mark.spark
@@ -116,3 +117,10 @@ def test_plain_dbt_on_spark_refuses_a_folder_it_cannot_read_exactly(tmp_path):
         completed.stdout + completed.stderr
     )
     assert not (tmp_path / "spark").exists()
+
+
+def test_a_spark_master_without_the_spark_engine_is_a_usage_error(tmp_path, capsys):
+    code = main(["run", "--db", str(tmp_path / "revops.duckdb"), "--spark-master", "spark://127.0.0.1:7077"])
+    assert code == 2
+    assert capsys.readouterr().err.splitlines()[0] == "error: --spark-master needs --engine spark."
+    assert not (tmp_path / "revops.duckdb").exists()
