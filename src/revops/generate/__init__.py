@@ -28,16 +28,13 @@ import numpy as np
 
 from revops.errors import RevopsError
 from revops.generate.billing import bill
-from revops.generate.calendar import Calendar
+from revops.generate.calendar import MIN_MONTHS, Calendar
 from revops.generate.cohort import Candidates
 from revops.generate.output import FILE_FORMATS, Counters, Output
 from revops.generate.population import population_cohort
 from revops.generate.revenue_scenarios import scenario_script
 from revops.generate.sales import write_sales
 from revops.generate.scenarios import scenario_cohort
-
-MIN_MONTHS = 15  # the scenario storylines need 15 months (a 12-month term and what follows)
-
 
 CHUNK_ORGANIZATIONS = 5_000
 

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
+MIN_MONTHS = 15  # the scenario storylines need 15 months (a 12-month term and what follows)
+
 HISTORY_MONTHS = 12  # simulated before the window so credit balances are right when it opens
 
 

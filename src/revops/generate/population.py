@@ -4,6 +4,7 @@ seasonality, churn and reactivation, cross-sell, a few consolidations, credits a
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -26,15 +27,14 @@ from revops.generate.cohort import (
     empty_cohort,
 )
 
-_SIGNUP_HISTORY = 72  # signups start this many months before the window
-
-
-_SIGNUP_GROWTH = 0.015  # monthly growth of signups
-
-
+# The company starts with the data: signups from the window's first month on, growing every month, so
+# customers arrive month by month (README, "The demo company", for the benchmarks these aim at).
+_SIGNUP_GROWTH = 0.03  # monthly growth of signups (about 43 % a year)
 _KIND_SHARES = (0.17, 0.757, 0.05, 0.015, 0.008)  # free, payg, startup, yearly, amortized
-
-
+# Monthly logo churn by monthly bill (dollars): SMB-like below $1k, mid-market and enterprise above.
+_CHURN_BY_SIZE = ((50, 0.05), (200, 0.035), (1_000, 0.025), (10_000, 0.012))
+_CHURN_LARGEST = 0.006
+_FIRST_MONTH_SHARE = 0.85  # a first bill covers part of a month: 85 % of the run rate, 95 % the month after
 _CREDIT_REASONS_BY_WEIGHT = (
     ("First Big Bill", 0.2),
     ("Unwanted Spike", 0.2),
@@ -53,15 +53,45 @@ def _credit_reasons() -> tuple[tuple[str, ...], np.ndarray]:
     return tuple(reason for reason, _ in pairs), weights / weights.sum()
 
 
-def population_cohort(cal: Calendar, rng: np.random.Generator, n: int, first_org: int) -> Cohort:
-    cat = catalogue()
-    c = empty_cohort(n, cal, first_org)
-    span, hist, last = cal.span, cal.history, cal.last
-    month = np.arange(span) - hist  # window month of each column
-    products = len(cat.keys)
+@dataclass
+class _Draw:
+    """What is drawn per organization before the months are filled in."""
 
+    kind: np.ndarray
+    signup: np.ndarray  # window month
+    first: np.ndarray  # first billed window month (10**6: never)
+    size: np.ndarray  # monthly bill at run rate, dollars
+    eu: np.ndarray
+    month: np.ndarray  # window month of each simulated column
+    stop: np.ndarray = field(default_factory=lambda: np.zeros(0))  # first month without a bill
+
+    @property
+    def enterprise(self) -> np.ndarray:
+        return (self.kind == YEARLY) | (self.kind == AMORTIZED)
+
+    @property
+    def age(self) -> np.ndarray:
+        return self.month[None, :] - self.first[:, None]
+
+
+def population_cohort(cal: Calendar, rng: np.random.Generator, n: int, first_org: int) -> Cohort:
+    """`n` organizations of the randomized population, ids from `first_org`."""
+    c = empty_cohort(n, cal, first_org)
+    draw = _draw(cal, rng, n)
+    total = _monthly_amounts(cal, rng, draw)
+    contract_start = _lifetimes(cal, rng, draw, c)
+    _products(rng, draw, c, total)
+    del total
+    _accounts_and_terms(cal, rng, draw, c)
+    _enterprise_contracts(cal, rng, draw, c, contract_start)
+    _consolidations_and_trials(cal, rng, draw, c)
+    _credits_and_refunds(cal, rng, draw, c)
+    return c
+
+
+def _draw(cal: Calendar, rng: np.random.Generator, n: int) -> _Draw:
     kind = rng.choice(len(_KIND_SHARES), size=n, p=np.array(_KIND_SHARES) / sum(_KIND_SHARES))
-    support = np.arange(-_SIGNUP_HISTORY, last + 1)
+    support = np.arange(0, cal.last + 1)
     weights = np.exp(_SIGNUP_GROWTH * support)
     signup = rng.choice(support, size=n, p=weights / weights.sum())
     eu = rng.random(n) < 0.27
@@ -77,62 +107,69 @@ def population_cohort(cal: Calendar, rng: np.random.Generator, n: int, first_org
         ],
         rng.lognormal(math.log(50), 0.5, n),
     )
-    size = np.clip(size, 15, 250_000)
+    month = np.arange(cal.span) - cal.history
+    return _Draw(kind=kind, signup=signup, first=first, size=np.clip(size, 15, 250_000), eu=eu, month=month)
 
-    # Monthly list amounts in dollars: ramp-up, a trend, lasting steps, noise, a December dip, spikes.
-    age = month[None, :] - first[:, None]
+
+def _monthly_amounts(cal: Calendar, rng: np.random.Generator, draw: _Draw) -> np.ndarray:
+    """Monthly list amounts in dollars [n, span]: a partial first month, a trend, lasting steps, noise, a
+    December dip and rare spikes."""
+    n, span = len(draw.kind), cal.span
+    age = draw.age
     grown = np.clip(age, 0, None)
-    growth = np.clip(rng.normal(0.01, 0.02, n), -0.04, 0.05)
+    growth = np.clip(rng.normal(0.006, 0.015, n), -0.04, 0.04)
     steps = np.where(rng.random((n, span)) < 0.02, rng.lognormal(0, 0.5, (n, span)), 1.0)
     steps[age <= 0] = 1.0
-    spikes = (rng.random((n, span)) < 0.006) & (age >= 2) & ~enterprise[:, None]
-    december = np.where(cal.month_of_year(month) == 12, 0.85, 1.0)
+    spikes = (rng.random((n, span)) < 0.006) & (age >= 2) & ~draw.enterprise[:, None]
+    december = np.where(cal.month_of_year(draw.month) == 12, 0.8, 1.0)
+    ramp = 1 - (1 - _FIRST_MONTH_SHARE) * np.exp(-grown * math.log(3))  # 85 %, 95 %, 98 %, ...
     total = (
-        size[:, None]
-        * (1 - 0.6 * np.exp(-grown / 1.5))
+        draw.size[:, None]
+        * ramp
         * np.exp(growth[:, None] * np.minimum(grown, 36))
         * np.clip(np.cumprod(steps, axis=1), 0.3, 5)
         * rng.lognormal(0, 0.08, (n, span))
         * december[None, :]
         * np.where(spikes, rng.uniform(3, 6, (n, span)), 1.0)
     )
-    total = np.minimum(total, 1_000_000)
-    del steps, spikes
+    return np.minimum(total, 1_000_000)
 
-    # Churn (smaller customers churn more), reactivation after at least a month at zero.
-    hazard = np.select([size < 50, size < 200, size < 1000, size < 10_000], [0.045, 0.03, 0.018, 0.007], 0.003)
+
+def _lifetimes(cal: Calendar, rng: np.random.Generator, draw: _Draw, c: Cohort) -> np.ndarray:
+    """When each organization stops (smaller ones churn sooner), comes back and stops again; enterprise
+    customers leave at the end of a contract term. Sets the billed and active months; returns when each
+    enterprise customer's first contract starts."""
+    n, kind, first = len(draw.kind), draw.kind, draw.first
+    limits = [limit for limit, _ in _CHURN_BY_SIZE]
+    hazard = np.select([draw.size < limit for limit in limits], [rate for _, rate in _CHURN_BY_SIZE], _CHURN_LARGEST)
     stop = first + rng.geometric(hazard)
     stop = np.where(kind == STARTUP, first + 12 + np.where(rng.random(n) < 0.2, 0, rng.geometric(0.03, n)), stop)
-    comeback = (rng.random(n) < 0.2) & (kind == PAYG)
+    comeback = (rng.random(n) < 0.2) & (kind == PAYG) & ~draw.enterprise
     back = stop + rng.geometric(0.35, n)
     stop_again = back + rng.geometric(hazard)
-
     # Enterprise: credit contracts from the first bill or after some months of paying as they go.
     contract_start = first + np.where(rng.random(n) < 0.5, 0, rng.integers(1, 10, n))
-    too_early = contract_start < -hist
-    contract_start = np.where(too_early, contract_start + 12 * ((-hist - contract_start + 11) // 12), contract_start)
-    terms = rng.geometric(0.15, n)
-    stop = np.where(enterprise, contract_start + 12 * terms, stop)
-    comeback &= ~enterprise
-    # The export holds organizations still active when the window opens or signing up during it.
-    restart = rng.geometric(hazard)
-    stop = np.where(stop > 0, stop, np.where(enterprise, stop + 12 * ((11 - stop) // 12), restart))
-
+    stop = np.where(draw.enterprise, contract_start + 12 * rng.geometric(0.15, n), stop)
+    month = draw.month
     in_first = (month[None, :] < stop[:, None]) | (
         comeback[:, None] & (month[None, :] >= back[:, None]) & (month[None, :] < stop_again[:, None])
     )
     paying = kind != FREE
-    c.billed = paying[:, None] & (age >= 0) & in_first
+    c.billed = paying[:, None] & (draw.age >= 0) & in_first
     lifetime = rng.geometric(0.03, n)
-    lifetime = np.where(signup + lifetime > 0, lifetime, -signup + rng.geometric(0.03, n))
     c.active = np.where(
         paying[:, None],
-        (month[None, :] >= signup[:, None]) & in_first,
-        (month[None, :] >= signup[:, None]) & (month[None, :] < (signup + lifetime)[:, None]),
+        (month[None, :] >= draw.signup[:, None]) & in_first,
+        (month[None, :] >= draw.signup[:, None]) & (month[None, :] < (draw.signup + lifetime)[:, None]),
     )
-    del in_first
+    draw.stop = stop
+    return contract_start
 
-    # Products: which ones, when adopted (cross-sell), and their share of the bill.
+
+def _products(rng: np.random.Generator, draw: _Draw, c: Cohort, total: np.ndarray) -> None:
+    """Which products each organization uses, when it adopts them (cross-sell) and their share of the bill."""
+    cat = catalogue()
+    n, products, kind, enterprise = len(draw.kind), len(cat.keys), draw.kind, draw.enterprise
     has = rng.random((n, products)) < cat.adoption[None, :]
     free_products = np.isin(np.array(cat.keys), FREE_PRODUCTS)
     has[kind == FREE] &= free_products
@@ -140,13 +177,14 @@ def population_cohort(cal: Calendar, rng: np.random.Generator, n: int, first_org
     platform = cat.index("platform") if "platform" in cat.keys else None
     if platform is not None:
         has[:, platform] = np.where(
-            enterprise, rng.random(n) < 0.7, (kind == PAYG) & (size > 800) & (rng.random(n) < 0.15)
+            enterprise, rng.random(n) < 0.7, (kind == PAYG) & (draw.size > 800) & (rng.random(n) < 0.15)
         )
     order = np.argsort(-cat.adoption, kind="stable")
     lead = order[np.argmax(has[:, order], axis=1)]
-    adopt = first[:, None] + np.where(
+    adopt = draw.first[:, None] + np.where(
         np.arange(products)[None, :] == lead[:, None], 0, rng.geometric(0.18, (n, products)) - 1
     )
+    month = draw.month
     adopted = has[:, None, :] & (month[None, :, None] >= adopt[:, None, :])
     weight = rng.gamma(0.9, 1.0, (n, products)) * cat.weight[None, :]
     if platform is not None:
@@ -154,7 +192,7 @@ def population_cohort(cal: Calendar, rng: np.random.Generator, n: int, first_org
     share = np.where(adopted, weight[:, None, :], 0.0)
     share /= np.maximum(share.sum(axis=2, keepdims=True), 1e-12)
     c.target = total[:, :, None] * 100 * share
-    del share, total
+    del share
     if platform is not None:
         fee = np.where(enterprise, 200_000, 45_000)
         c.target[:, :, platform] = np.where(adopted[:, :, platform], fee[:, None], 0)
@@ -162,13 +200,16 @@ def population_cohort(cal: Calendar, rng: np.random.Generator, n: int, first_org
     c.used = has[:, None, :] & c.active[:, :, None] & (adopted | lead_mask[:, None, :] | (kind == FREE)[:, None, None])
     if platform is not None:
         c.used[:, :, platform] &= c.billed
-    del adopted
 
-    # Billing customers, coupons, taxes, startup credits, statuses.
-    c.has_bc = paying & (first <= last)
+
+def _accounts_and_terms(cal: Calendar, rng: np.random.Generator, draw: _Draw, c: Cohort) -> None:
+    """Billing customers, regions, sizes, coupons, taxes, startup credits and payment risks."""
+    n, span, hist, last = len(draw.kind), cal.span, cal.history, cal.last
+    kind, first, size, signup = draw.kind, draw.first, draw.size, draw.signup
+    c.has_bc = (kind != FREE) & (first <= last)
     c.zero_invoices = (kind == FREE) & (rng.random(n) < 0.04)
     c.has_bc |= c.zero_invoices
-    c.region = eu.astype(np.int64)
+    c.region = draw.eu.astype(np.int64)
     c.industry = np.where(rng.random(n) < 0.06, -1, rng.integers(0, len(INDUSTRIES), n))
     employees = np.maximum(1, rng.lognormal(np.log(5 + 2 * np.sqrt(size)), 0.8)).astype(np.int64)
     c.employees = np.where(rng.random(n) < 0.08, -1, employees)
@@ -180,11 +221,12 @@ def population_cohort(cal: Calendar, rng: np.random.Generator, n: int, first_org
     coupon = (kind == PAYG) & (rng.random(n) < 0.12)
     coupon_bp = rng.choice([1000, 1500, 2000], n)
     coupon_months = rng.integers(2, 7, n)
-    c.coupon_bp = np.where(coupon[:, None] & (age >= 0) & (age < coupon_months[:, None]), coupon_bp[:, None], 0).astype(
-        np.int64
-    )
+    age = draw.age
+    in_coupon = coupon[:, None] & (age >= 0) & (age < coupon_months[:, None])
+    c.coupon_bp = np.where(in_coupon, coupon_bp[:, None], 0).astype(np.int64)
     taxed = rng.random(n) < 0.3
-    c.tax_bp = np.where(taxed, np.where(eu, rng.choice([1700, 1900, 2000], n), rng.choice([800, 825, 875, 1000], n)), 0)
+    rates = np.where(draw.eu, rng.choice([1700, 1900, 2000], n), rng.choice([800, 825, 875, 1000], n))
+    c.tax_bp = np.where(taxed, rates, 0)
     startup = (kind == STARTUP) & c.has_bc
     credit = rng.choice([25_000, 30_000, 40_000, 50_000], n) * 100
     c.startup_credit = np.where(startup, credit, 0)
@@ -193,15 +235,20 @@ def population_cohort(cal: Calendar, rng: np.random.Generator, n: int, first_org
         rows = np.nonzero(startup & (first + offset + hist >= 0) & (first + offset + hist < span))[0]
         target[rows, first[rows] + offset + hist] = credit[rows] if offset == 0 else True
     c.p_uncollectible = np.where(size < 300, 0.006, 0.002)
-    c.risk_month = np.where((size < 500) & (rng.random(n) < 0.3) & (stop <= last), stop - 1 + hist, -1)
+    c.risk_month = np.where((size < 500) & (rng.random(n) < 0.3) & (draw.stop <= last), draw.stop - 1 + hist, -1)
     c.void = rng.random((n, span)) < 0.002
     c.draft_rate = 0.015
 
-    # Enterprise contracts, renewed every 12 months while the customer stays.
-    for o in np.nonzero(enterprise & c.has_bc)[0]:
-        cadence = 12 if kind[o] == YEARLY else int(rng.choice([1, 3, 6]))
+
+def _enterprise_contracts(
+    cal: Calendar, rng: np.random.Generator, draw: _Draw, c: Cohort, contract_start: np.ndarray
+) -> None:
+    """Credit contracts sized on the usage they cover, renewed every 12 months while the customer stays."""
+    hist, last = cal.history, cal.last
+    for o in np.nonzero(draw.enterprise & c.has_bc)[0]:
+        cadence = 12 if draw.kind[o] == YEARLY else int(rng.choice([1, 3, 6]))
         start = int(contract_start[o])
-        while start < stop[o] and start <= last:
+        while start < draw.stop[o] and start <= last:
             col = start + hist
             if col >= 0:
                 monthly = float(c.target[o, col : col + 12].sum(axis=1).mean()) / 100
@@ -216,18 +263,42 @@ def population_cohort(cal: Calendar, rng: np.random.Generator, n: int, first_org
                 c.contracts.append(Contract(int(o), int(o), start, credit_usd * 100, discount_bp, cadence))
             start += 12
 
-    # Consolidations: EU -> US moves (a free organization's slot becomes the US one), same company.
+
+def _consolidations_and_trials(cal: Calendar, rng: np.random.Generator, draw: _Draw, c: Cohort) -> None:
+    """EU -> US moves (a free organization's slot becomes the US one), teams of the same company, and
+    trials flagged while paying."""
+    n, hist, last = len(draw.kind), cal.history, cal.last
+    moved = _eu_to_us_moves(cal, rng, draw, c)
+    window_billed = c.billed[:, hist:]
+    billing = (draw.kind == PAYG) & window_billed.any(axis=1) & ~moved
+    pool = rng.permutation(np.nonzero(billing)[0])
+    pairs = round(0.012 * len(pool))
+    for child, parent in zip(pool[:pairs].tolist(), pool[pairs : 2 * pairs].tolist(), strict=True):
+        effective = int(max(np.argmax(window_billed[child]), np.argmax(window_billed[parent])))
+        c.consolidations.append((child, parent, effective, SAME_COMPANY))
+    for o in np.nonzero(billing & (rng.random(n) < 0.005))[0]:
+        months_billed = np.nonzero(window_billed[o])[0]
+        start = int(rng.choice(months_billed))
+        end = start + int(rng.integers(0, 6))
+        c.trials.append((int(o), start, None if end > last else end, "Evaluating self-hosting"))
+
+
+def _eu_to_us_moves(cal: Calendar, rng: np.random.Generator, draw: _Draw, c: Cohort) -> np.ndarray:
+    """Paying EU organizations that move to the US instance: their billing continues on a free
+    organization's slot from the move month. Returns which organizations took part."""
+    n, span, hist, last, first = len(draw.kind), cal.span, cal.history, cal.last, draw.first
     move = rng.integers(np.clip(first + 2, 1, last), last + 1)
     move_col = np.clip(move + hist, 0, span - 1)
     rows = np.arange(n)
-    movable = (kind == PAYG) & eu & (first + 2 <= last) & c.billed[rows, move_col] & c.billed[rows, move_col - 1]
+    movable = (draw.kind == PAYG) & draw.eu & (first + 2 <= last) & c.billed[rows, move_col]
+    movable &= c.billed[rows, move_col - 1]
     movers = np.nonzero(movable & (rng.random(n) < 0.06))[0]
-    spare = np.nonzero((kind == FREE) & ~c.zero_invoices)[0]
+    spare = np.nonzero((draw.kind == FREE) & ~c.zero_invoices)[0]
     spare = rng.permutation(spare)[: len(movers)]
     movers = movers[: len(spare)]
     moved = np.zeros(n, dtype=bool)
     for eu_org, us_org in zip(movers.tolist(), spare.tolist(), strict=True):
-        after = month >= move[eu_org]
+        after = draw.month >= move[eu_org]
         for array in (c.billed, c.active, c.used, c.target, c.coupon_bp, c.void):
             array[us_org] = np.where(after.reshape((-1,) + (1,) * (array.ndim - 2)), array[eu_org], 0)
             array[eu_org] = np.where(after.reshape((-1,) + (1,) * (array.ndim - 2)), 0, array[eu_org])
@@ -243,24 +314,14 @@ def population_cohort(cal: Calendar, rng: np.random.Generator, n: int, first_org
         c.risk_month[eu_org] = -1
         c.consolidations.append((eu_org, us_org, int(move[eu_org]), EU_TO_US))
         moved[[eu_org, us_org]] = True
-    window_billed = c.billed[:, hist:]
-    billing = (kind == PAYG) & window_billed.any(axis=1) & ~moved
-    pool = rng.permutation(np.nonzero(billing)[0])
-    pairs = round(0.012 * len(pool))
-    for child, parent in zip(pool[:pairs].tolist(), pool[pairs : 2 * pairs].tolist(), strict=True):
-        effective = int(max(np.argmax(window_billed[child]), np.argmax(window_billed[parent])))
-        c.consolidations.append((child, parent, effective, SAME_COMPANY))
+    return moved
 
-    # Trials while paying.
-    for o in np.nonzero(billing & (rng.random(n) < 0.005))[0]:
-        months_billed = np.nonzero(window_billed[o])[0]
-        start = int(rng.choice(months_billed))
-        end = start + int(rng.integers(0, 6))
-        c.trials.append((int(o), start, None if end > last else end, "Evaluating self-hosting"))
 
-    # One-time credits and refunds on paying-as-they-go months.
+def _credits_and_refunds(cal: Calendar, rng: np.random.Generator, draw: _Draw, c: Cohort) -> None:
+    """One-time credits and refunds on paying-as-they-go months."""
+    n, span = len(draw.kind), cal.span
     reasons, reason_weights = _credit_reasons()
-    payg_month = (kind == PAYG)[:, None] & c.billed & (month[None, :] >= 0)
+    payg_month = (draw.kind == PAYG)[:, None] & c.billed & (draw.month[None, :] >= 0)
     credit_org, credit_col = np.nonzero(payg_month & (rng.random((n, span)) < 0.003))
     credit_reason = rng.choice(len(reasons), len(credit_org), p=reason_weights)
     credit_share = rng.uniform(0.1, 1.0, len(credit_org))
@@ -283,4 +344,3 @@ def population_cohort(cal: Calendar, rng: np.random.Generator, n: int, first_org
         refund_org.tolist(), refund_col.tolist(), refund_reason.tolist(), refund_share.tolist(), strict=True
     ):
         c.refunds.append((org, col, -1, -1, part, reasons[code]))
-    return c

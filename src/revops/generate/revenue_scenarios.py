@@ -17,7 +17,17 @@ from revops.generate.cohort import (
     YEARLY,
 )
 from revops.generate.quota_scenarios import quota_case_stories, quota_contract_and_payment_stories
-from revops.generate.stories import ENTERPRISE, MULTI, PA_SR, PA_SR_FF, Months, Script, Story, renewals
+from revops.generate.stories import (
+    ENTERPRISE,
+    MULTI,
+    PA_SR,
+    PA_SR_FF,
+    Months,
+    Script,
+    Story,
+    arriving_month_by_month,
+    renewals,
+)
 
 
 def scenario_script(cal: Calendar) -> Script:
@@ -50,6 +60,7 @@ def scenario_script(cal: Calendar) -> Script:
     stories += revenue_stories
     consolidations += revenue_consolidations
     trials += revenue_trials
+    stories = arriving_month_by_month(stories, cal)
     return Script(stories, consolidations, trials, {"q1": m.q1, "q2": m.q2, "q3": m.q3, "move": move})
 
 

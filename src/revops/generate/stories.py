@@ -4,10 +4,10 @@ storylines use."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from revops.generate.calendar import Calendar
-from revops.generate.cohort import PAYG
+from revops.generate.calendar import MIN_MONTHS, Calendar
+from revops.generate.cohort import FREE, HOLDER, PAYG, STARTUP
 
 PA = {"product_analytics": 1.0}
 
@@ -116,3 +116,32 @@ class Months:
     def at(month: int) -> int:
         """A month of the window: a month before it is the window's first."""
         return max(0, month)
+
+
+# Storylines that bill from the window's first month arrive over its first year instead, one every
+# few months in a fixed order, so the demo company does not gain them all in one month.
+ARRIVAL_MONTHS = 12
+ARRIVAL_STEP = 5  # coprime with ARRIVAL_MONTHS: consecutive storylines arrive months apart
+
+
+def arriving_month_by_month(stories: list[Story], cal: Calendar) -> list[Story]:
+    """The storylines with their first billed month spread over the first months of the window.
+
+    A storyline works from any start up to the window's last MIN_MONTHS months (the shortest window the
+    generator takes, where every storyline starts in month 0); a year more is kept free for what happens
+    before its events, so short windows keep every start at 0. A storyline never starts after its first
+    contract, and startup credits stay granted in the month they were scripted for.
+    """
+    latest = min(ARRIVAL_MONTHS - 1, cal.months - MIN_MONTHS - 12)
+    arranged, arriving = [], 0
+    for story in stories:
+        starts_at_zero = bool(story.spans) and min(first for first, *_ in story.spans) == 0
+        if story.kind in (FREE, HOLDER, STARTUP) or not starts_at_zero or latest <= 0:
+            arranged.append(story)
+            continue
+        starts = [start for start, *_ in story.contracts] + [deal.start for deal in story.scripted_contracts]
+        month = min([(arriving * ARRIVAL_STEP) % ARRIVAL_MONTHS, latest, *(start for start in starts if start >= 0)])
+        arriving += 1
+        spans = [(month if first == 0 else first, *rest) for first, *rest in story.spans]
+        arranged.append(replace(story, spans=spans))
+    return arranged
