@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,8 +48,6 @@ def spark_session_scope() -> Iterator[None]:
     """Stops the Spark session dbt-spark started in this process when the block ends, failed or not,
     so the JVM's memory and the run's folder are let go, and a later run in the same process starts
     a session with its own settings (the settings are read when a session starts)."""
-    # pyspark warns at import that it does not support pandas 3 fully; revops never converts to pandas.
-    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
     try:
         yield
     finally:
