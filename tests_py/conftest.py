@@ -3,6 +3,7 @@ demo file for the whole session, and the Spark builds (started in the background
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -158,6 +159,11 @@ _SPARK_BUILDS: dict[str, object] = {}
 SPARK_BUILDS_TIMEOUT = 1800
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that wait for the Spark builds run last, so the rest of the suite runs meanwhile."""
+    items.sort(key=lambda item: "spark_builds" in getattr(item, "fixturenames", ()))
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     if _SPARK_BUILDS or not any("spark_builds" in getattr(item, "fixturenames", ()) for item in session.items):
         return
@@ -192,6 +198,15 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     shutil.rmtree(_SPARK_BUILDS["work"], ignore_errors=True)
 
 
+def pytest_terminal_summary(terminalreporter) -> None:
+    """What the Spark builds cost, step by step (they overlap the rest of the suite)."""
+    timings = _SPARK_BUILDS.get("timings")
+    if timings:
+        terminalreporter.section("Spark builds (tests_py/spark_builds.py), seconds")
+        for step, seconds in timings.items():
+            terminalreporter.write_line(f"{seconds:7.1f}  {step}")
+
+
 @pytest.fixture(scope="session")
 def spark_builds() -> Path:
     """The folder of the finished Spark builds (see tests_py/spark_builds.py)."""
@@ -202,4 +217,5 @@ def spark_builds() -> Path:
     _SPARK_BUILDS["log"].flush()
     output = (work / "spark_builds.log").read_text(errors="replace")
     assert code == 0 and (work / "done").exists(), output[-6000:]
+    _SPARK_BUILDS["timings"] = json.loads((work / "timings.json").read_text())
     return work
