@@ -21,11 +21,6 @@ months as (
     select * from {{ ref('int_months') }}
 ),
 
-reporting_month as (
-    select max(month) as reporting_month
-    from months
-),
-
 with_previous_month as (
     select
         organization_id,
@@ -65,12 +60,10 @@ flagged as (
         staged.previous_mrr_usd,
         cast(staged.mrr_usd - staged.previous_mrr_usd as decimal(18, 2)) as mrr_change_usd,
         months.is_newest_month as is_provisional,
-        {{ months_between('staged.month', 'reporting_month.reporting_month') }}
-        < {{ var('analysis_window_months') }} as is_in_analysis_window
+        months.is_in_analysis_window
     from staged
     inner join months
         on staged.month = months.month
-    cross join reporting_month
 )
 
 select * from flagged

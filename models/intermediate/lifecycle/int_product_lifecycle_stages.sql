@@ -18,11 +18,6 @@ months as (
     select * from {{ ref('int_months') }}
 ),
 
-reporting_month as (
-    select max(month) as reporting_month
-    from months
-),
-
 with_previous_month as (
     select
         organization_id,
@@ -87,12 +82,10 @@ flagged as (
         and staged.customer_first_paid_month < staged.month
         and staged.mrr_usd >= {{ var('cross_sell_min_mrr_usd') }} as is_cross_sell,
         months.is_newest_month as is_provisional,
-        {{ months_between('staged.month', 'reporting_month.reporting_month') }}
-        < {{ var('analysis_window_months') }} as is_in_analysis_window
+        months.is_in_analysis_window
     from staged
     inner join months
         on staged.month = months.month
-    cross join reporting_month
 )
 
 select * from flagged

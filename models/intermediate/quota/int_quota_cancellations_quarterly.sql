@@ -11,12 +11,8 @@ subscriptions as (
     select * from {{ ref('stg_billing__subscriptions') }}
 ),
 
-billing_customers as (
-    select * from {{ ref('stg_billing__billing_customers') }}
-),
-
-organizations_consolidated as (
-    select * from {{ ref('int_organizations_consolidated') }}
+billing_customers_consolidated as (
+    select * from {{ ref('int_billing_customers_consolidated') }}
 ),
 
 quarters as (
@@ -29,15 +25,13 @@ invoice_amounts as (
 
 customer_subscriptions as (
     select
-        organizations_consolidated.consolidated_organization_id as organization_id,
+        billing_customers_consolidated.organization_id,
         subscriptions.subscription_id,
         subscriptions.started_at,
         subscriptions.canceled_at
     from subscriptions
-    inner join billing_customers
-        on subscriptions.billing_customer_id = billing_customers.billing_customer_id
-    inner join organizations_consolidated
-        on billing_customers.organization_id = organizations_consolidated.organization_id
+    inner join billing_customers_consolidated
+        on subscriptions.billing_customer_id = billing_customers_consolidated.billing_customer_id
 ),
 
 subscriptions_at_quarter_end as (

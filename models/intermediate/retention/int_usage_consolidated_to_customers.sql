@@ -17,8 +17,9 @@ months as (
 ),
 
 reporting_month as (
-    select max(month) as reporting_month
+    select reporting_month
     from months
+    where is_newest_month
 ),
 
 usage_consolidated as (

@@ -16,8 +16,8 @@
 
 with
 
-invoices as (
-    select * from {{ ref('stg_billing__invoices') }}
+invoices_recognised as (
+    select * from {{ ref('int_invoices_recognised') }}
 ),
 
 contract_payment_periods as (
@@ -30,10 +30,8 @@ credit_purchases as (
         billing_customer_id,
         period_start_date,
         period_end_date
-    from invoices
-    where
-        invoice_status in ({{ quoted_list(var('recognised_invoice_statuses')) }})
-        and invoice_type = 'credit_purchase'
+    from invoices_recognised
+    where is_credit_purchase
 ),
 
 first_periods as (

@@ -1,15 +1,15 @@
--- Section 2, per product: each product line of a recognised usage invoice counts in
--- the month its billing period starts, at its amount after coupons, less the refunds
--- issued against that invoice for that product ("refunds reduce the product they
--- were issued for"), the refunds with a reason that triggers the one-time-credit
--- rule kept apart as well (they are added back to the product in a one-time-credit
--- month). Billing configurations then decide what of it is MRR. Invoices of months
--- after the reporting month are left out.
+-- Section 2, per product: each product line of a recognised usage invoice
+-- (int_invoices_recognised) counts in the month its billing period starts, at its
+-- amount after coupons, less the refunds issued against that invoice for that product
+-- ("refunds reduce the product they were issued for"), the refunds with a reason that
+-- triggers the one-time-credit rule kept apart as well (they are added back to the
+-- product in a one-time-credit month). Billing configurations then decide what of it
+-- is MRR. Invoices of months after the reporting month are left out.
 
 with
 
-invoices as (
-    select * from {{ ref('stg_billing__invoices') }}
+invoices_recognised as (
+    select * from {{ ref('int_invoices_recognised') }}
 ),
 
 invoice_line_items as (
@@ -20,14 +20,6 @@ refunds as (
     select * from {{ ref('stg_billing__refunds') }}
 ),
 
-billing_customers as (
-    select * from {{ ref('stg_billing__billing_customers') }}
-),
-
-organizations_consolidated as (
-    select * from {{ ref('int_organizations_consolidated') }}
-),
-
 credit_reasons as (
     select * from {{ ref('credit_reasons') }}
 ),
@@ -36,11 +28,9 @@ months as (
     select * from {{ ref('int_months') }}
 ),
 
-recognised_usage_invoices as (
-    select * from invoices
-    where
-        invoice_status in ({{ quoted_list(var('recognised_invoice_statuses')) }})
-        and invoice_type = 'usage'
+usage_invoices as (
+    select * from invoices_recognised
+    where is_usage_invoice
 ),
 
 refunds_per_invoice_product as (
@@ -70,24 +60,20 @@ lines_per_invoice_product as (
 
 attributed as (
     select
-        recognised_usage_invoices.invoice_id,
-        recognised_usage_invoices.billing_customer_id,
-        billing_customers.organization_id as source_organization_id,
-        organizations_consolidated.consolidated_organization_id as organization_id,
+        usage_invoices.invoice_id,
+        usage_invoices.billing_customer_id,
+        usage_invoices.source_organization_id,
+        usage_invoices.organization_id,
         lines_per_invoice_product.product_key,
-        cast({{ dbt.date_trunc('month', 'recognised_usage_invoices.period_start_date') }} as date) as month,
+        usage_invoices.period_start_month as month,
         lines_per_invoice_product.usage_units,
         lines_per_invoice_product.amount_usd,
         lines_per_invoice_product.amount_after_coupons_usd,
         coalesce(refunds_per_invoice_product.refunded_usd, 0) as refunded_usd,
         coalesce(refunds_per_invoice_product.qualifying_refunded_usd, 0) as qualifying_refunded_usd
-    from recognised_usage_invoices
+    from usage_invoices
     inner join lines_per_invoice_product
-        on recognised_usage_invoices.invoice_id = lines_per_invoice_product.invoice_id
-    inner join billing_customers
-        on recognised_usage_invoices.billing_customer_id = billing_customers.billing_customer_id
-    inner join organizations_consolidated
-        on billing_customers.organization_id = organizations_consolidated.organization_id
+        on usage_invoices.invoice_id = lines_per_invoice_product.invoice_id
     left join refunds_per_invoice_product
         on
             lines_per_invoice_product.invoice_id = refunds_per_invoice_product.invoice_id

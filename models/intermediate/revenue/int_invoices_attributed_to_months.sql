@@ -1,30 +1,22 @@
--- Section 2: what each recognised invoice contributes to a customer's MRR, by month.
--- A usage invoice counts in the month its billing period starts; a credit purchase
--- is spread evenly over the months of the period it pays for (the contract payment
--- period of int_credit_purchases_assigned_to_periods, or its own period when it
--- matches no contract; cent remainders go to the first months, so the months add up
--- to the invoice exactly). Void and draft invoices never count, nor do invoices of
--- type `other`. Tax counts when var include_tax_in_mrr is true. Refunds against an
+-- Section 2: what each recognised invoice (int_invoices_recognised: the statuses and
+-- types that count) contributes to a customer's MRR, by month. A usage invoice counts
+-- in the month its billing period starts; a credit purchase is spread evenly over the
+-- months of the period it pays for (the contract payment period of
+-- int_credit_purchases_assigned_to_periods, or its own period when it matches no
+-- contract; cent remainders go to the first months, so the months add up to the
+-- invoice exactly). Tax counts when var include_tax_in_mrr is true. Refunds against an
 -- invoice reduce it. A startup-plan account's usage invoice whose period starts after
 -- its credits expired counts before credits: credits still applied then are revenue.
 -- Invoices dated after the reporting month, and the months after it, are left out.
 
 with
 
-invoices as (
-    select * from {{ ref('stg_billing__invoices') }}
+invoices_recognised as (
+    select * from {{ ref('int_invoices_recognised') }}
 ),
 
 refunds as (
     select * from {{ ref('stg_billing__refunds') }}
-),
-
-billing_customers as (
-    select * from {{ ref('stg_billing__billing_customers') }}
-),
-
-organizations_consolidated as (
-    select * from {{ ref('int_organizations_consolidated') }}
 ),
 
 credit_purchases_assigned as (
@@ -36,20 +28,16 @@ months as (
 ),
 
 reporting_month as (
-    select month as reporting_month
+    select reporting_month
     from months
     where is_newest_month
 ),
 
-recognised_invoices as (
-    select invoices.*
-    from invoices
+invoices_dated_up_to_the_reporting_month as (
+    select invoices_recognised.*
+    from invoices_recognised
     cross join reporting_month
-    where
-        invoices.invoice_status in ({{ quoted_list(var('recognised_invoice_statuses')) }})
-        and invoices.invoice_type in ('usage', 'credit_purchase')
-        and cast({{ dbt.date_trunc('month', 'invoices.period_start_date') }} as date)
-        <= reporting_month.reporting_month
+    where invoices_recognised.period_start_month <= reporting_month.reporting_month
 ),
 
 refunds_per_invoice as (
@@ -62,33 +50,25 @@ refunds_per_invoice as (
 
 invoice_amounts as (
     select
-        recognised_invoices.invoice_id,
-        recognised_invoices.billing_customer_id,
-        billing_customers.organization_id as source_organization_id,
-        organizations_consolidated.consolidated_organization_id as organization_id,
-        recognised_invoices.invoice_type,
+        invoices_dated_up_to_the_reporting_month.invoice_id,
+        invoices_dated_up_to_the_reporting_month.billing_customer_id,
+        invoices_dated_up_to_the_reporting_month.source_organization_id,
+        invoices_dated_up_to_the_reporting_month.organization_id,
+        invoices_dated_up_to_the_reporting_month.invoice_type,
         coalesce(
-            credit_purchases_assigned.first_month,
-            cast({{ dbt.date_trunc('month', 'recognised_invoices.period_start_date') }} as date)
+            credit_purchases_assigned.first_month, invoices_dated_up_to_the_reporting_month.period_start_month
         ) as first_month,
         coalesce(credit_purchases_assigned.months_covered, 1) as months_covered,
-        recognised_invoices.invoice_type = 'usage'
-        and coalesce(billing_customers.is_startup_plan, false)
-        and recognised_invoices.period_start_date > billing_customers.startup_credit_expires_date
-            as is_after_startup_credit_expiry,
-        recognised_invoices.total_usd,
-        recognised_invoices.tax_usd,
-        recognised_invoices.credit_applied_usd,
+        invoices_dated_up_to_the_reporting_month.is_after_startup_credit_expiry,
+        invoices_dated_up_to_the_reporting_month.total_usd,
+        invoices_dated_up_to_the_reporting_month.tax_usd,
+        invoices_dated_up_to_the_reporting_month.credit_applied_usd,
         coalesce(refunds_per_invoice.refunded_usd, 0) as refunded_usd
-    from recognised_invoices
-    inner join billing_customers
-        on recognised_invoices.billing_customer_id = billing_customers.billing_customer_id
-    inner join organizations_consolidated
-        on billing_customers.organization_id = organizations_consolidated.organization_id
+    from invoices_dated_up_to_the_reporting_month
     left join credit_purchases_assigned
-        on recognised_invoices.invoice_id = credit_purchases_assigned.invoice_id
+        on invoices_dated_up_to_the_reporting_month.invoice_id = credit_purchases_assigned.invoice_id
     left join refunds_per_invoice
-        on recognised_invoices.invoice_id = refunds_per_invoice.invoice_id
+        on invoices_dated_up_to_the_reporting_month.invoice_id = refunds_per_invoice.invoice_id
 ),
 
 recognised_amounts as (

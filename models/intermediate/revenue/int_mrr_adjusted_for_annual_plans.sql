@@ -2,6 +2,8 @@
 -- contract, adjusted MRR = MRR / (1 - discount), the usage's value at list price
 -- (rounded to the cent half away from zero, exactly: macros/divide_to_cents).
 
+{%- set string_type = dbt.type_string() %}
+
 with
 
 after_spikes as (
@@ -31,6 +33,21 @@ adjusted as (
         on
             after_spikes.organization_id = configurations.organization_id
             and after_spikes.month = configurations.month
+),
+
+described as (
+    select
+        *,
+        case
+            when is_discounted_contract_month
+                then {{ null_safe_concat([
+                    "'contract '",
+                    'contract_id',
+                    "'; discount '",
+                    'cast(contract_discount as ' ~ string_type ~ ')',
+                ]) }}
+        end as rule_inputs
+    from adjusted
 )
 
-select * from adjusted
+select * from described

@@ -10,6 +10,8 @@
 -- left unadjusted (and flagged provisional in mrr_monthly). The average is compared
 -- multiplied by the number of months averaged, so the test is exact on decimal money.
 
+{%- set string_type = dbt.type_string() %}
+
 with
 
 after_trials as (
@@ -88,6 +90,25 @@ adjusted as (
             else mrr_before_usd
         end as mrr_after_usd
     from flagged
+),
+
+described as (
+    select
+        *,
+        case
+            when is_one_time_credit_month
+                then {{ null_safe_concat([
+                    "'qualifying credits and refunds '",
+                    'cast(qualifying_credit_usd as ' ~ string_type ~ ')',
+                    "'; prior month '",
+                    'cast(prior_month_mrr_usd as ' ~ string_type ~ ')',
+                    "'; month before '",
+                    'coalesce(cast(second_prior_month_mrr_usd as ' ~ string_type ~ "), 'none (before the first month)')",
+                    "'; next month '",
+                    'cast(next_month_mrr_usd as ' ~ string_type ~ ')',
+                ]) }}
+        end as rule_inputs
+    from adjusted
 )
 
-select * from adjusted
+select * from described

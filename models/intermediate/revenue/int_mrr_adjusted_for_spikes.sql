@@ -10,6 +10,8 @@
 -- spike. The newest month has no m + 1 and is left as it is. Conditions are compared
 -- on the average multiplied by the number of months averaged, so they are exact.
 
+{%- set string_type = dbt.type_string() %}
+
 with
 
 after_one_time_credits as (
@@ -83,6 +85,25 @@ adjusted as (
             else mrr_before_usd
         end as mrr_after_usd
     from confirmed
+),
+
+described as (
+    select
+        *,
+        case
+            when is_spike_month
+                then {{ null_safe_concat([
+                    "'prior month '",
+                    'cast(prior_month_mrr_usd as ' ~ string_type ~ ')',
+                    "'; month before '",
+                    'coalesce(cast(second_prior_month_mrr_usd as ' ~ string_type ~ "), 'none (before the first month)')",
+                    "'; average '",
+                    'cast(prior_two_month_average_usd as ' ~ string_type ~ ')',
+                    "'; next month '",
+                    'cast(next_month_mrr_usd as ' ~ string_type ~ ')',
+                ]) }}
+        end as rule_inputs
+    from adjusted
 )
 
-select * from adjusted
+select * from described
