@@ -25,12 +25,7 @@ with_previous_month as (
     select
         organization_id,
         month,
-        adjusted_mrr_usd as mrr_usd,
-        coalesce(
-            lag(adjusted_mrr_usd, 1) over (partition by organization_id order by month),
-            cast(0 as decimal(18, 2))
-        ) as previous_mrr_usd,
-        min(case when adjusted_mrr_usd > 0 then month end) over (partition by organization_id) as first_paid_month
+        {{ lifecycle_previous_month('adjusted_mrr_usd', 'organization_id') }}
     from customer_months_adjusted
 ),
 

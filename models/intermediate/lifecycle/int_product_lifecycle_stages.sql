@@ -23,13 +23,7 @@ with_previous_month as (
         organization_id,
         product_key,
         month,
-        adjusted_mrr_usd as mrr_usd,
-        coalesce(
-            lag(adjusted_mrr_usd, 1) over (partition by organization_id, product_key order by month),
-            cast(0 as decimal(18, 2))
-        ) as previous_mrr_usd,
-        min(case when adjusted_mrr_usd > 0 then month end)
-            over (partition by organization_id, product_key) as first_paid_month
+        {{ lifecycle_previous_month('adjusted_mrr_usd', 'organization_id, product_key') }}
     from product_months_adjusted
 ),
 

@@ -27,17 +27,13 @@ months as (
     select * from {{ ref('int_months') }}
 ),
 
-reporting_month as (
-    select reporting_month
-    from months
-    where is_newest_month
-),
-
 invoices_dated_up_to_the_reporting_month as (
     select invoices_recognised.*
     from invoices_recognised
-    cross join reporting_month
-    where invoices_recognised.period_start_month <= reporting_month.reporting_month
+    inner join months
+        on
+            months.is_newest_month
+            and invoices_recognised.period_start_month <= months.reporting_month
 ),
 
 refunds_per_invoice as (

@@ -28,9 +28,7 @@ with_neighbours as (
         after_trials.month,
         after_trials.is_newest_month,
         after_trials.mrr_after_usd as mrr_before_usd,
-        lag(after_trials.mrr_after_usd, 1) over customer_months as prior_month_mrr_usd,
-        lag(after_trials.mrr_after_usd, 2) over customer_months as second_prior_month_mrr_usd,
-        lead(after_trials.mrr_after_usd, 1) over customer_months as next_month_mrr_usd,
+        {{ own_neighbouring_months('after_trials.mrr_after_usd', 'customer_months') }},
         coalesce(credits_monthly.qualifying_credit_usd, 0) as qualifying_credit_usd
     from after_trials
     left join credits_monthly
@@ -38,18 +36,6 @@ with_neighbours as (
             after_trials.organization_id = credits_monthly.organization_id
             and after_trials.month = credits_monthly.month
     window customer_months as (partition by after_trials.organization_id order by after_trials.month)
-),
-
-with_prior_average as (
-    select
-        *,
-        coalesce(prior_month_mrr_usd, 0) + coalesce(second_prior_month_mrr_usd, 0) as prior_months_sum_usd,
-        case
-            when second_prior_month_mrr_usd is not null then 2
-            when prior_month_mrr_usd is not null then 1
-            else 0
-        end as prior_months_count
-    from with_neighbours
 ),
 
 decided as (
@@ -62,7 +48,7 @@ decided as (
             as is_credit_dip,
         next_month_mrr_usd is not null
         and next_month_mrr_usd * prior_months_count >= prior_months_sum_usd as is_recovered_next_month
-    from with_prior_average
+    from with_neighbours
 ),
 
 flagged as (

@@ -24,23 +24,9 @@ with_neighbours as (
         month,
         is_newest_month,
         mrr_after_usd as mrr_before_usd,
-        lag(mrr_after_usd, 1) over customer_months as prior_month_mrr_usd,
-        lag(mrr_after_usd, 2) over customer_months as second_prior_month_mrr_usd,
-        lead(mrr_after_usd, 1) over customer_months as next_month_mrr_usd
+        {{ own_neighbouring_months('mrr_after_usd', 'customer_months') }}
     from after_one_time_credits
     window customer_months as (partition by organization_id order by month)
-),
-
-with_prior_average as (
-    select
-        *,
-        coalesce(prior_month_mrr_usd, 0) + coalesce(second_prior_month_mrr_usd, 0) as prior_months_sum_usd,
-        case
-            when second_prior_month_mrr_usd is not null then 2
-            when prior_month_mrr_usd is not null then 1
-            else 0
-        end as prior_months_count
-    from with_neighbours
 ),
 
 decided as (
@@ -51,7 +37,7 @@ decided as (
         and prior_months_count * mrr_before_usd - prior_months_sum_usd
         >= prior_months_count * {{ var('spike_min_increase_usd') }}
             as is_spike_before_next_month
-    from with_prior_average
+    from with_neighbours
 ),
 
 confirmed as (
