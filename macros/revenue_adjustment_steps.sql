@@ -6,12 +6,12 @@
       model             the customer-level step model
       product_model     the product-level step model (none when the step has no product-level effect)
       flag              the column, the same at both levels, that is true where the rule applies
-      mrr_after_column  the name int_mrr_adjusted_monthly and int_product_mrr_adjusted_monthly
-                        give the step's value after
+      mrr_after_column  the name int_mrr_adjusted_monthly gives the step's value after
     Every step model has the same shape: its keys, mrr_before_usd, mrr_after_usd, the flag and
-    rule_inputs (the text of the rule's inputs where it applies). revenue_adjustments,
-    int_mrr_adjusted_monthly and int_product_mrr_adjusted_monthly loop over this list, so adding
-    a step is one entry here plus its model(s), and the next step reading from it.
+    rule_inputs (the text of the rule's inputs where it applies). revenue_adjustments and
+    int_mrr_adjusted_monthly loop over this list and int_product_mrr_adjusted_monthly reads its
+    last product-level step, so adding a step is one entry here plus its model(s), and the next
+    step reading from it.
 -#}
 {% macro revenue_adjustment_steps() %}
     {{ return([

@@ -1,12 +1,12 @@
 {#-
-    The shape every adjustment step shares (macros/revenue_adjustment_steps.sql): the values
-    before and after are known, a row the rule does not apply to keeps its value, and
-    rule_inputs describes the rule's inputs exactly where it applies. A null flag counts as
-    false: the one-time-credit flag is null in a customer's first month with a qualifying
+    The shape every adjustment step shares (macros/revenue_adjustment_steps.sql): the keys and
+    the values before and after are known, a row the rule does not apply to keeps its value,
+    and rule_inputs describes the rule's inputs exactly where it applies. A null flag counts
+    as false: the one-time-credit flag is null in a customer's first month with a qualifying
     credit, where there is no month before to compare with. Returns the rows that break one
-    of these.
+    of these (one scan; the grain is tested apart).
 -#}
-{% test revenue_adjustment_step(model, flag) %}
+{% test revenue_adjustment_step(model, flag, keys) %}
 
 with
 
@@ -20,6 +20,9 @@ flagged as (
 failing as (
     select * from flagged
     where
+        {% for key in keys -%}
+        {{ key }} is null
+        or {% endfor -%}
         mrr_before_usd is null
         or mrr_after_usd is null
         or (not is_step_applied and mrr_after_usd <> mrr_before_usd)

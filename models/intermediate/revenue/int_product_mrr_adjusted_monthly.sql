@@ -1,12 +1,11 @@
--- Section 3, per product: one row per customer, product and month with the product's
--- value after each adjustment step that has a product-level model, in the order of
+-- Section 3, per product: one row per customer, product and month with its unadjusted
+-- and its adjusted per-product MRR, the value after the last product-level step of
 -- macros/revenue_adjustment_steps.sql (int_product_mrr_adjusted_for_trials,
 -- _for_one_time_credits, _for_spikes, _for_annual_plans say how each step treats a
--- product). Import CTEs are named after the step models without their `int_` prefix.
+-- product; each reads the one before). The values between the steps are in the step
+-- models, so no join per step is needed on this, the widest spine.
 
-{%- set product_steps = revenue_adjustment_steps() | selectattr('product_model') | list %}
-{%- set first_step = product_steps[0].product_model | replace('int_', '', 1) %}
-{%- set last_step = product_steps[-1].product_model | replace('int_', '', 1) %}
+{%- set last_step_model = (revenue_adjustment_steps() | selectattr('product_model') | list)[-1].product_model %}
 
 with
 
@@ -14,12 +13,9 @@ product_months as (
     select * from {{ ref('int_customer_product_months_spined') }}
 ),
 
-{% for step in product_steps -%}
-    {{ step.product_model | replace('int_', '', 1) }} as (
-        select * from {{ ref(step.product_model) }}
-    ),
-
-{% endfor -%}
+after_last_step as (
+    select * from {{ ref(last_step_model) }}
+),
 
 joined as (
     select
@@ -28,24 +24,13 @@ joined as (
         product_months.month,
         product_months.usage_units,
         product_months.mrr_usd,
-        {%- for step in product_steps %}
-            {{ step.product_model | replace('int_', '', 1) }}.mrr_after_usd as {{ step.mrr_after_column }},
-        {%- endfor %}
-        {{ last_step }}.mrr_after_usd as adjusted_mrr_usd
+        after_last_step.mrr_after_usd as adjusted_mrr_usd
     from product_months
-    inner join {{ first_step }}
+    inner join after_last_step
         on
-            product_months.organization_id = {{ first_step }}.organization_id
-            and product_months.product_key = {{ first_step }}.product_key
-            and product_months.month = {{ first_step }}.month
-    {%- for step in product_steps[1:] %}
-        {%- set step_cte = step.product_model | replace('int_', '', 1) %}
-        inner join {{ step_cte }}
-            on
-                product_months.organization_id = {{ step_cte }}.organization_id
-                and product_months.product_key = {{ step_cte }}.product_key
-                and product_months.month = {{ step_cte }}.month
-    {%- endfor %}
+            product_months.organization_id = after_last_step.organization_id
+            and product_months.product_key = after_last_step.product_key
+            and product_months.month = after_last_step.month
 )
 
 select * from joined
