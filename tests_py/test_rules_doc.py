@@ -6,6 +6,7 @@ variable. A renamed model or test then fails here instead of leaving the page po
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import pytest
 import yaml
@@ -16,10 +17,13 @@ RULES = PROJECT_DIR / "docs" / "rules.md"
 CITATION = re.compile(r"^(Model|Unit tests|Data tests): (.+)$")
 
 
+@cache
 def project_names() -> dict[str, set[str]]:
     unit_tests = set()
     for path in (PROJECT_DIR / "models").rglob("*.yml"):
-        for unit_test in (yaml.safe_load(path.read_text()) or {}).get("unit_tests") or []:
+        for unit_test in (yaml.load(path.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}).get(
+            "unit_tests"
+        ) or []:
             unit_tests.add(unit_test["name"])
     return {
         "Model": {path.stem for path in (PROJECT_DIR / "models").rglob("*.sql")},
@@ -28,6 +32,7 @@ def project_names() -> dict[str, set[str]]:
     }
 
 
+@cache
 def rules() -> dict[str, dict[str, list[str]]]:
     """Each `###` rule of the page (and each section that cites names itself) with the names it cites, by kind."""
     found: dict[str, dict[str, list[str]]] = {}
@@ -44,8 +49,8 @@ def rules() -> dict[str, dict[str, list[str]]]:
 
 
 def test_the_page_holds_the_rules():
-    # Seven sections; the quota section alone has eleven rules.
-    assert len(rules()) >= 35
+    # Seven sections of one to eleven rules each.
+    assert len(rules()) >= 30
     assert {f"## {number}." for number in range(1, 8)} <= {line[:5] for line in RULES.read_text().splitlines()}
 
 
