@@ -1,4 +1,4 @@
-"""The `revops` command-line program: run, export, generate, report, docs.
+"""The `revops` command-line program: run, check, export, generate, report, docs.
 
 Every failure is one line per problem on standard error (`error: ...`) and an exit code: 2 for bad
 input or a bad command line, 1 for a failed build or test and for anything else that stopped the
@@ -78,6 +78,14 @@ def _parser() -> argparse.ArgumentParser:
         help="set a project variable of dbt_project.yml (repeatable; the value is read as YAML: 12, true, [3, 6])",
     )
 
+    check = commands.add_parser("check", help="validate and profile the input without building")
+    check.add_argument(
+        "--data-dir", type=Path, default=None, help=f"the input directory (default: the demo data, {DEMO_DATA_DIR})"
+    )
+    check.add_argument(
+        "--as-of", type=_as_of, default=None, metavar="YYYY-MM", help="check as `revops run --as-of` would"
+    )
+
     export = commands.add_parser("export", help="write every published table to files")
     export.add_argument("--db", type=Path, default=Path("revops.duckdb"), help="the published DuckDB file")
     export.add_argument("--out", type=Path, required=True, help="the output directory")
@@ -145,6 +153,22 @@ def _run(arguments: argparse.Namespace) -> None:
     print("Timings: " + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in report.seconds.items()))
 
 
+def _check(arguments: argparse.Namespace) -> None:
+    from datetime import UTC, datetime
+
+    from revops.validate import Plausibility
+    from revops.validate.profile import check
+
+    data_dir = Path(arguments.data_dir or DEMO_DATA_DIR)
+    plausibility = Plausibility(today=datetime.now(UTC).date(), as_of=arguments.as_of)
+    found = check(data_dir, print_progress, plausibility=plausibility, warn=_warn)
+    for sentence in found.warnings:
+        _warn(sentence)
+    print(f"The input in {data_dir} is valid ({sum(found.rows.values()):,} rows); nothing was built.")
+    for line in found.lines():
+        print(line)
+
+
 def _export(arguments: argparse.Namespace) -> None:
     from revops.export import FORMATS, export
 
@@ -187,7 +211,14 @@ def _docs(arguments: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
-    handlers = {"run": _run, "export": _export, "generate": _generate, "report": _report, "docs": _docs}
+    handlers = {
+        "run": _run,
+        "check": _check,
+        "export": _export,
+        "generate": _generate,
+        "report": _report,
+        "docs": _docs,
+    }
     command = arguments.command
     outcome = "; nothing was published." if command == "run" else "."
     try:
