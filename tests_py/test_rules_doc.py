@@ -14,6 +14,7 @@ import yaml
 from revops import PROJECT_DIR
 
 RULES = PROJECT_DIR / "docs" / "rules.md"
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CITATION = re.compile(r"^(Model|Unit tests|Data tests): (.+)$")
 
 
@@ -21,9 +22,7 @@ CITATION = re.compile(r"^(Model|Unit tests|Data tests): (.+)$")
 def project_names() -> dict[str, set[str]]:
     unit_tests = set()
     for path in (PROJECT_DIR / "models").rglob("*.yml"):
-        for unit_test in (yaml.load(path.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}).get(
-            "unit_tests"
-        ) or []:
+        for unit_test in (yaml.load(path.read_text(), Loader=LOADER) or {}).get("unit_tests") or []:
             unit_tests.add(unit_test["name"])
     return {
         "Model": {path.stem for path in (PROJECT_DIR / "models").rglob("*.sql")},
@@ -78,6 +77,16 @@ def test_every_unit_test_of_a_rule_model_is_cited():
     cited = {name for citations in rules().values() for name in citations.get("Unit tests", [])}
     declared = project_names()["Unit tests"]
     assert declared - cited == set()
+
+
+def test_every_cited_model_points_back_to_the_page():
+    """The docs site's readers find the rule from the model: its description names docs/rules.md."""
+    descriptions = {}
+    for path in (PROJECT_DIR / "models").rglob("_*.yml"):
+        for model in (yaml.load(path.read_text(), Loader=LOADER) or {}).get("models") or []:
+            descriptions[model["name"]] = model.get("description", "")
+    cited = {name for citations in rules().values() for name in citations.get("Model", [])}
+    assert sorted(name for name in cited if "docs/rules.md" not in descriptions.get(name, "")) == []
 
 
 def test_every_bracketed_variable_is_a_project_variable():

@@ -1,5 +1,5 @@
 -- Section 3: one row per customer-month with the value after each adjustment step, in
--- the spec's order (macros/revenue_adjustment_steps.sql: consolidation, trials, one-time
+-- the order of docs/rules.md section 3 (macros/revenue_adjustment_steps.sql: consolidation, trials, one-time
 -- credits, spikes, annual plan), each step's flag and the billing configuration.
 -- mrr_monthly publishes it; the step models hold the rules' inputs, and
 -- revenue_adjustments reads them for the audit trail. Import CTEs are named after the
