@@ -136,7 +136,7 @@ def _source(path: Path, source: dict) -> str:
             if column.optional:
                 filled += ", may be absent"
             checks = "; ".join(_column_rules(table, column, column_meta[(table.name, column.name)]))
-            description = column_descriptions[(table.name, column.name)]
+            description = " ".join(column_descriptions[(table.name, column.name)].split()).replace("|", "\\|")
             lines.append(f"| `{column.name}` | {column.data_type} | {filled} | {checks} | {description} |")
     return "\n".join(lines)
 
