@@ -91,9 +91,10 @@ def _tiles(page: str) -> dict[str, dict]:
         r'<div class="tile[^"]*" data-tile="([^"]+)" data-month="([^"]+)">(.*?)</div></div>(?=<div class="tile|</div>)',
         page,
     ):
-        value = re.search(r'<div class="v">(.*?)</div>', body).group(1)
+        value = re.search(r'<div class="v">([^<]*)', body).group(1)
+        context = re.search(r'<div class="s">([^<]*)', body).group(1)
         later = re.findall(r'<div class="p" data-month="([^"]+)">[^<]*, provisional: <b>(.*?)</b>', body)
-        found[name] = {"month": month, "value": value, "provisional": later}
+        found[name] = {"month": month, "value": value, "context": context, "provisional": later}
     return found
 
 
@@ -103,6 +104,7 @@ def test_the_headline_tiles_show_the_last_complete_month_and_mark_the_provisiona
     with duckdb.connect(str(published), read_only=True) as connection:
         cursor = connection.execute(
             "select components.month, components.is_provisional, totals.mrr_usd, components.total_mrr_usd, "
+            "components.total_arr_usd, "
             "components.active_customers, components.churn_rate_pct, rolling.ndr "
             "from marts.lifecycle_components_monthly as components "
             "inner join marts.mrr_totals_monthly as totals on components.month = totals.month "
@@ -129,6 +131,7 @@ def test_the_headline_tiles_show_the_last_complete_month_and_mark_the_provisiona
         assert tile["month"] == complete["month"].isoformat(), (name, tile)
         assert tile["value"] == esc(shown(complete[column])), (name, tile)
         assert tile["provisional"] == [(newest["month"].isoformat(), esc(shown(newest[column])))], (name, tile)
+    assert tiles["adjusted_mrr"]["context"].startswith(esc(f"ARR {usd(complete['total_arr_usd'])};"))
     page = report.read_text(encoding="utf-8")
     assert f'<h2 class="headline">{month_label(complete["month"])}, the last complete month</h2>' in page
     assert f"{month_label(newest['month'])} is provisional" in page

@@ -170,7 +170,7 @@ def _headline_numbers(row: dict, retention: dict, lookbacks: list[int]) -> list[
             "adjusted_mrr",
             "Adjusted MRR",
             usd(row["total_mrr_usd"]),
-            f"{signed_usd(row['net_change_mrr_usd'])} from the month before",
+            f"ARR {usd(row['total_arr_usd'])}; {signed_usd(row['net_change_mrr_usd'])} from the month before",
         ),
         ("active_customers", "Active customers", f"{row['active_customers']:,}", "adjusted MRR above 0"),
     ]

@@ -70,12 +70,13 @@ def mrr_section(mrr: list[dict], summary: ReportSummary) -> str:
             usd(row["mrr_usd"]),
             usd(row["adjusted_mrr_usd"]),
             signed_usd(row["adjustments_net_usd"]),
+            usd(row["total_arr_usd"]),
             NONE if row["active_customers"] is None else f"{row['active_customers']:,}",
         )
         for row in newest_first
     ]
     numbers = table(
-        ["Month", "MRR", "Adjusted MRR", "Adjustments", "Active customers"],
+        ["Month", "MRR", "Adjusted MRR", "Adjustments", "Adjusted ARR", "Active customers"],
         rows,
         provisional=[row["is_provisional"] for row in newest_first],
     )

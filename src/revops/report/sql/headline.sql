@@ -11,6 +11,7 @@ select
     components.month,
     totals.mrr_usd,
     components.total_mrr_usd,
+    components.total_arr_usd,
     components.net_change_mrr_usd,
     components.active_customers,
     components.churn_rate_pct,
