@@ -49,7 +49,7 @@ def test_an_impossible_memory_limit_is_refused(option, message):
 def test_duckdb_reads_the_setting_as_the_limit_in_bytes():
     connection = duckdb.connect()
     connection.execute(f"set memory_limit = '{duckdb_setting(3 * GIB)}'")
-    assert connection.sql("select current_setting('memory_limit')").fetchone()[0] == "3.0 GiB"
+    assert connection.execute("select current_setting('memory_limit')").fetchone()[0] == "3.0 GiB"
 
 
 def test_dbt_connections_take_the_runs_limit_and_spill_folder(tmp_path):

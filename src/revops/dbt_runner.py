@@ -175,6 +175,8 @@ def _invoke(args: Sequence[str], *, target_path: Path | None, progress: Progress
         raise RevopsError(f"dbt could not run ({args[0]}): {reason}")
     run_results = getattr(result.result, "results", None) or []
     for node_result in run_results:
+        if not hasattr(node_result, "node"):
+            continue  # run-operation reports the macro's own result, not nodes
         status = str(getattr(node_result.status, "value", node_result.status))
         outcome.counts[status] = outcome.counts.get(status, 0) + 1
         outcome.timings[node_result.node.unique_id] = node_result.execution_time
