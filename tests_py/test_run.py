@@ -640,8 +640,10 @@ def test_a_missing_data_directory_is_bad_input(tmp_path, previous, capsys):
         (["--var", "as_of_month=2025-01-01"], "--var as_of_month: use --as-of instead."),
         (["--var", "include_tax_in_mrr"], "--var 'include_tax_in_mrr' is not NAME=VALUE."),
         (["--as-of", "2025-13"], "argument --as-of: '2025-13' is not a month like 2026-10"),
+        (["--memory-limit", "lots"], "--memory-limit 'lots' is not a size like 6GB, 4096MiB or 40%."),
+        (["--memory-limit", "100MB"], "--memory-limit 100MB: give DuckDB at least 256MiB."),
     ],
-    ids=["unknown-variable", "variable-with-its-own-option", "no-value", "bad-month"],
+    ids=["unknown-variable", "variable-with-its-own-option", "no-value", "bad-month", "bad-size", "too-small"],
 )
 def test_a_bad_command_line_is_one_line_and_exit_2(tmp_path, previous, capsys, arguments, message):
     with pytest.raises(SystemExit) as exited:

@@ -71,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
         help="the reporting month (default: the newest month with a usage invoice); later months are ignored",
     )
     run.add_argument(
+        "--memory-limit",
+        default=None,
+        metavar="SIZE",
+        help="how much memory DuckDB may use, e.g. 6GB or 40%% (default: a quarter of the machine's, at least 2 GiB); "
+        "the rest spills to disk",
+    )
+    run.add_argument(
         "--var",
         action="append",
         default=[],
@@ -145,7 +152,9 @@ def _warn(sentence: str) -> None:
 def _run(arguments: argparse.Namespace) -> None:
     from revops.pipeline import RunOptions, run
 
-    options = RunOptions(as_of=arguments.as_of, variables=_variables(arguments.var))
+    options = RunOptions(
+        as_of=arguments.as_of, variables=_variables(arguments.var), memory_limit=arguments.memory_limit
+    )
     report = run(arguments.data_dir, arguments.db, progress=print_progress, options=options, warn=_warn)
     print(f"Published {arguments.db}:")
     for table, rows in sorted(report.published_rows.items()):

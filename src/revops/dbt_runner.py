@@ -76,12 +76,15 @@ def invoke(
     variables: dict[str, object] | None = None,
     target_path: Path | None = None,
     progress: Progress | None = None,
+    memory_limit: str | None = None,
+    spill_dir: Path | None = None,
 ) -> DbtOutcome:
     """Run `dbt <args>` on the project with the given database file and input.
 
     The input is the validator's snapshot (`snapshot_dir`, what `revops run` builds from) or else the
-    files of `data_dir`. `variables` are passed as dbt `--vars`. The environment variables set for
-    the call are restored after it.
+    files of `data_dir`. `variables` are passed as dbt `--vars`. `memory_limit` (DuckDB's setting,
+    e.g. 6144MiB) and `spill_dir` bound DuckDB's memory (default: DuckDB's own, beside the file).
+    The environment variables set for the call are restored after it.
 
     Raises RevopsError, naming every failed node with the database's reason, when dbt reports a
     failure. KeyboardInterrupt is left to reach dbt, which shuts down cleanly on it, and raised again.
@@ -90,6 +93,8 @@ def invoke(
         "REVOPS_DB_PATH": str(Path(db_path).resolve()),
         "REVOPS_DATA_DIR": str(Path(data_dir).resolve()) if data_dir is not None else None,
         "REVOPS_INPUT_SNAPSHOT_DIR": str(Path(snapshot_dir).resolve()) if snapshot_dir is not None else None,
+        "REVOPS_DUCKDB_MEMORY_LIMIT": memory_limit,
+        "REVOPS_DUCKDB_SPILL_DIR": str(Path(spill_dir).resolve()) if spill_dir is not None else None,
     }
     if variables:
         args = [*args, "--vars", json.dumps(variables)]
@@ -170,6 +175,8 @@ def _invoke(args: Sequence[str], *, target_path: Path | None, progress: Progress
         raise RevopsError(f"dbt could not run ({args[0]}): {reason}")
     run_results = getattr(result.result, "results", None) or []
     for node_result in run_results:
+        if not hasattr(node_result, "node"):
+            continue  # run-operation reports the macro's own result, not nodes
         status = str(getattr(node_result.status, "value", node_result.status))
         outcome.counts[status] = outcome.counts.get(status, 0) + 1
         outcome.timings[node_result.node.unique_id] = node_result.execution_time

@@ -13,6 +13,7 @@ from pathlib import Path
 from revops import DEMO_DATA_DIR, PROJECT_DIR
 from revops.dbt_runner import Progress, invoke, project_vars
 from revops.errors import InputError, RevopsError
+from revops.memory import SpillWatcher, describe, duckdb_setting, machine_memory_bytes, memory_limit_bytes
 from revops.publish import input_files, input_fingerprint, publish
 from revops.workspace import Workspace
 
@@ -29,10 +30,12 @@ class RunReport:
 @dataclass(frozen=True)
 class RunOptions:
     """What to build: the reporting month (None: the newest month with a usage invoice) and the
-    project variables to override (names declared in dbt_project.yml `vars:`)."""
+    project variables to override (names declared in dbt_project.yml `vars:`), and DuckDB's memory
+    limit (`--memory-limit`, e.g. 6GB or 40%; None: see `revops.memory`)."""
 
     as_of: date | None = None
     variables: dict[str, object] = field(default_factory=dict)
+    memory_limit: str | None = None
 
     def recognised_statuses(self) -> tuple[str, ...]:
         """The invoice statuses that count as revenue (dbt var recognised_invoice_statuses)."""
@@ -77,10 +80,18 @@ def run(
         raise RevopsError(f"The folder for the database, {db_path.parent}, does not exist.")
     if db_path.is_dir():
         raise RevopsError(f"--db {db_path} is a folder; name the DuckDB file to publish.")
+    limit = memory_limit_bytes(options.memory_limit)
     report = RunReport()
     with Workspace(db_path) as workspace:
         if workspace.removed:
             progress(f"Removed what an interrupted run left behind: {', '.join(workspace.removed)}")
+        workspace.spill_dir.mkdir()
+        share = f"{limit / machine_memory_bytes():.0%} of this machine's {describe(machine_memory_bytes())}"
+        progress(
+            f"DuckDB may use {describe(limit)} of memory ({share}; --memory-limit sets it) "
+            f"and spills the rest to {workspace.spill_dir}"
+        )
+        workspace.memory_limit = duckdb_setting(limit)
         fingerprint = _validate(data_dir, workspace, options, report, progress, warn)
         _build(workspace, options, report, target_path, progress)
         progress(f"Publishing to {db_path}")
@@ -121,9 +132,16 @@ def _validate(
     plausibility = Plausibility(
         today=datetime.now(UTC).date(), as_of=options.as_of, recognised_statuses=options.recognised_statuses()
     )
-    report.input_rows = validate(
-        data_dir, progress=progress, plausibility=plausibility, snapshot_dir=workspace.snapshot_dir, warn=warn
-    )
+    with SpillWatcher(workspace.spill_dir) as spill:
+        report.input_rows = validate(
+            data_dir,
+            progress=progress,
+            plausibility=plausibility,
+            snapshot_dir=workspace.snapshot_dir,
+            warn=warn,
+            duckdb_config={"memory_limit": workspace.memory_limit, "temp_directory": str(workspace.spill_dir)},
+        )
+    _say_spilled(spill, "validation", progress)
     changed = [name for name, state in _file_states(data_dir).items() if before.get(name) != state]
     changed += [name for name in before if not (data_dir / name).exists()]
     if changed:
@@ -155,11 +173,19 @@ def _build(
     progress("Building and testing the warehouse with dbt (seeds, models, unit and data tests)")
     variables = options.dbt_vars()
     build = ["build", "--exclude-resource-type", "unit_test"] if variables else ["build"]
-    common = {"db_path": workspace.build_db, "target_path": target_path, "progress": progress}
-    outcomes = [invoke(build, snapshot_dir=workspace.snapshot_dir, variables=variables, **common)]
-    if variables:
-        progress("Unit tests, under the project's own settings")
-        outcomes.append(invoke(["test", "--select", "test_type:unit"], **common))
+    common = {
+        "db_path": workspace.build_db,
+        "target_path": target_path,
+        "progress": progress,
+        "memory_limit": workspace.memory_limit,
+        "spill_dir": workspace.spill_dir,
+    }
+    with SpillWatcher(workspace.spill_dir) as spill:
+        outcomes = [invoke(build, snapshot_dir=workspace.snapshot_dir, variables=variables, **common)]
+        if variables:
+            progress("Unit tests, under the project's own settings")
+            outcomes.append(invoke(["test", "--select", "test_type:unit"], **common))
+    _say_spilled(spill, "the dbt build", progress)
     report.seconds["dbt build"] = sum(outcome.seconds for outcome in outcomes)
     for outcome in outcomes:
         for status, count in outcome.counts.items():
@@ -167,6 +193,11 @@ def _build(
         report.dbt_timings.update(outcome.timings)
     seconds = report.seconds["dbt build"]
     progress(f"dbt build passed: {_format_counts(report.dbt_counts)} in {seconds:.1f} s")
+
+
+def _say_spilled(spill: SpillWatcher, phase: str, progress: Progress) -> None:
+    if spill.peak_bytes:
+        progress(f"{phase} did not fit in the memory limit and spilled up to {describe(spill.peak_bytes)} to disk")
 
 
 def _keep(build_db: Path, destination: Path) -> None:

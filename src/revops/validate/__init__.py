@@ -125,6 +125,7 @@ def validate(
     plausibility: Plausibility | None = None,
     snapshot_dir: Path | None = None,
     warn: Callable[[str], None] | None = None,
+    duckdb_config: dict[str, str] | None = None,
 ) -> dict[str, int]:
     """Check every input file of `data_dir`; return the rows per file found, by table name.
 
@@ -133,6 +134,8 @@ def validate(
     (rows and seconds), one when great-expectations is loaded and one for the cross-table checks;
     `warn` one sentence per warning (default: `progress`). `plausibility` defaults to today (UTC)
     without an as-of month. With `snapshot_dir`, the validated input is written there (see above).
+    `duckdb_config` is the DuckDB connection's configuration (the run's memory limit and spill
+    folder; default: a private spill folder and DuckDB's own limit).
     """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
@@ -140,7 +143,7 @@ def validate(
     say = progress or (lambda _line: None)
     plausibility = plausibility or Plausibility(today=datetime.now(UTC).date())
     spill = tempfile.TemporaryDirectory(prefix="revops-validate-")
-    connection = duckdb.connect(config={"temp_directory": spill.name})
+    connection = duckdb.connect(config={"temp_directory": spill.name, **(duckdb_config or {})})
     try:
         connection.execute("set TimeZone = 'UTC'")  # Parquet timestamps with time zone read as UTC text
         for data_type, body in PARSERS.items():
