@@ -5,9 +5,10 @@
 -- ramping, 0 for a mid-quarter joiner); team attainment = Σ attainment of the members other
 -- than mid-quarter joiners, which, with one owner per account and quarter, is the sum over
 -- distinct accounts; attainment % = attainment / team quota × 100. The lead plan is paid on
--- the team's commission attainment %: its commissionable attainment plus the held-back
--- attainment released to its members this quarter, over the team quota. In the first
--- reported quarter there is no attainment (attainment_empty_reason).
+-- the team's commission attainment %: its commissionable attainment over the team quota.
+-- Held-back attainment released to the members this quarter is shown
+-- (released_held_back_attainment_usd) but paid at the terms of the quarter that earned it.
+-- In the first reported quarter there is no attainment (attainment_empty_reason).
 
 with
 
@@ -18,7 +19,7 @@ rep_attainment as (
 team_members as (
     select
         *,
-        ramp_status <> 'joined_mid_quarter' as is_counted_member
+        is_counted_team_member as is_counted_member
     from rep_attainment
     where team is not null
 ),
@@ -81,9 +82,10 @@ percentages as (
         cast(
             100.0 * commissionable_attainment_usd / nullif(team_quota_usd, 0) as double
         ) as commissionable_attainment_pct,
+        -- what the lead plan pays on this quarter; held-back attainment released this quarter
+        -- is paid at the terms of the quarter that earned it (int_tam_commissions_quarterly)
         cast(
-            100.0 * (commissionable_attainment_usd + released_held_back_attainment_usd)
-            / nullif(team_quota_usd, 0) as double
+            100.0 * commissionable_attainment_usd / nullif(team_quota_usd, 0) as double
         ) as commission_attainment_pct
     from first_quarter_emptied
 )
