@@ -4,7 +4,9 @@
 -- still active at the quarter's end, and the customer neither started a subscription nor
 -- was invoiced usage for a later month within the return window. So a customer that moves
 -- to a new billing account (an EU to US move, even across a quarter's end) or subscribes
--- again soon after is not cancelled.
+-- again soon after is not cancelled. Only what is counted of the quarter is read: for the
+-- quarter in progress a cancellation after the reporting month's end is ignored (it
+-- belongs to a later reporting run), like the months not reported yet.
 --   return window  from the cancellation to the end of the quarter's last counted month or
 --                  of the var quota_cancellation_return_months-th month after the
 --                  cancellation's month, whichever is later; never past the reporting month
@@ -51,14 +53,24 @@ customer_subscriptions as (
         on billing_customers.organization_id = organizations_consolidated.organization_id
 ),
 
+-- The end of what is counted of the quarter: the quarter's end, or for the quarter in progress
+-- the end of the reporting month, so a cancellation dated after it is not seen yet.
+quarter_counted_ends as (
+    select
+        quarter,
+        last_counted_month,
+        cast({{ dbt.dateadd('month', 1, 'last_counted_month') }} as date) as counted_end_date
+    from quarters
+),
+
 subscriptions_at_quarter_end as (
     select
         customer_subscriptions.organization_id,
-        quarters.quarter,
-        quarters.last_counted_month,
+        quarter_counted_ends.quarter,
+        quarter_counted_ends.last_counted_month,
         max(
             case
-                when customer_subscriptions.canceled_at < quarters.next_quarter_start_month
+                when customer_subscriptions.canceled_at < quarter_counted_ends.counted_end_date
                     then customer_subscriptions.canceled_at
             end
         ) as last_canceled_at,
@@ -66,15 +78,16 @@ subscriptions_at_quarter_end as (
             case
                 when
                     customer_subscriptions.canceled_at is null
-                    or customer_subscriptions.canceled_at >= quarters.next_quarter_start_month
+                    or customer_subscriptions.canceled_at >= quarter_counted_ends.counted_end_date
                     then 1
                 else 0
             end
         ) as count_active_subscriptions
     from customer_subscriptions
-    inner join quarters
-        on customer_subscriptions.started_at < quarters.next_quarter_start_month
-    group by customer_subscriptions.organization_id, quarters.quarter, quarters.last_counted_month
+    inner join quarter_counted_ends
+        on customer_subscriptions.started_at < quarter_counted_ends.counted_end_date
+    group by
+        customer_subscriptions.organization_id, quarter_counted_ends.quarter, quarter_counted_ends.last_counted_month
 ),
 
 cancelled_without_active_subscription as (
