@@ -499,6 +499,7 @@ QUOTA_CASES = {
         join {REPS} as rep on rep.owner_id = account.owner_id and rep.quarter = account.held_back_paid_in_quarter
         where account.held_back_attainment_usd > 0 and not account.is_quarter_in_progress
           and rep.released_held_back_attainment_usd >= account.held_back_attainment_usd
+          and rep.released_held_back_commission_usd > 0
     """,
     "ramp_start_before_the_15th": f"""
         select count(*) from {REPS} as rep join {_demo_input("sales_reps")} as input using (owner_id)
