@@ -1,3 +1,11 @@
+{#- With --billing-source stripe this model is the Stripe staging model of the same shape: the
+    seam that keeps every model after staging unaware of which billing export was read. -#}
+{% if var('billing_source') == 'stripe' %}
+
+select * from {{ ref('stg_stripe__refunds') }}
+
+{% else %}
+
 with
 
 source as (
@@ -16,3 +24,5 @@ renamed as (
 )
 
 select * from renamed
+
+{% endif %}

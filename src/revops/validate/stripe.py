@@ -1,0 +1,144 @@
+"""The checks of a Stripe input (`--billing-source stripe`) that the contract YAML cannot declare:
+what the staging models resolve from metadata and the mapping file must land on something the
+warehouse knows.
+
+The resolution is the staging models' (models/staging/stripe), written again here in DuckDB so a
+bad input is refused with a sentence before the build rather than failing a dbt test after it:
+
+- a customer's organization: stripe_mapping.organization_id, else metadata `organization_id`, else
+  the customer id; it must be in organizations;
+- a line's product: the mapping of its price, else of its product, else the price's metadata
+  `product_key`, else the product's, else the product name in lower case with spaces as
+  underscores; it must be a catalogue key, `credits` or `ignore`;
+- a credit's or refund's reason: the mapping, else metadata `reason`, else Other; it must be one
+  of the credit reasons.
+
+Each problem is one sentence naming the file, the rule, how many rows break it and a few of them.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from revops import contract
+from revops.validate.inputs import Input
+from revops.validate.sentences import sql_rule
+
+METADATA_TABLES = ("customer", "invoice", "price", "product", "customer_balance_transaction", "credit_note")
+
+
+def _meta(found: Input, alias: str, key: str) -> str:
+    """A metadata key's value as text (null without a metadata column)."""
+    if not found.has("metadata"):
+        return "cast(null as varchar)"
+    return f"""json_extract_string({alias}.metadata, '$."{key}"')"""
+
+
+def _values(values: tuple[str, ...]) -> str:
+    return ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+
+
+def stripe_problems(connection: duckdb.DuckDBPyConnection, loaded: dict[str, Input], *, already_wrong: bool) -> list[str]:
+    """One sentence per Stripe resolution problem; none are looked for when a file is already wrong
+    (unparsed metadata or missing columns would only repeat it)."""
+    problems = _metadata_problems(connection, loaded)
+    if problems or already_wrong:
+        return problems
+    mapping = loaded.get("stripe_mapping")
+
+    def mapped(column: str, key_sql: str) -> str:
+        if mapping is None or not mapping.has(column):
+            return "cast(null as varchar)"
+        return f"(select mapping.{column} from {mapping.sql_name} as mapping where mapping.stripe_id = {key_sql})"
+
+    customers, invoices, organizations = loaded.get("customer"), loaded.get("invoice"), loaded.get("organizations")
+    if customers and invoices and organizations:
+        organization = f"coalesce({mapped('organization_id', 'customer.id')}, {_meta(customers, 'customer', 'organization_id')}, customer.id)"
+        problems += sql_rule(
+            connection,
+            customers,
+            "id",
+            f"an organization not in {organizations.file} (stripe_mapping.organization_id, else metadata "
+            "organization_id, else the customer id)",
+            f"""select customer.rowid from {customers.sql_name} as customer
+                where exists (select 1 from {invoices.sql_name} as invoice where invoice.customer_id = customer.id)
+                and {organization} not in (select organization_id from {organizations.sql_name})""",
+            show=("id",),
+            extra=("organization", f"{organization} as shown"),
+        )
+    lines, prices, products = loaded.get("invoice_line_item"), loaded.get("price"), loaded.get("product")
+    if lines and prices and products:
+        product_key = f"""coalesce(
+            {mapped('product_key', 'price.id')}, {mapped('product_key', 'product.id')},
+            {_meta(prices, 'price', 'product_key')}, {_meta(products, 'product', 'product_key')},
+            replace(lower(trim(product.name)), ' ', '_'))"""
+        known = _values((*contract.product_keys(), *contract.STRIPE_PRODUCT_KEYS))
+        problems += sql_rule(
+            connection,
+            lines,
+            "price_id",
+            "a product that is not in the product catalogue, credits or ignore (stripe_mapping.product_key of "
+            "the price or product, else metadata product_key of the price or product, else the product's name)",
+            f"""select line.rowid from {lines.sql_name} as line
+                inner join {prices.sql_name} as price on line.price_id = price.id
+                inner join {products.sql_name} as product on price.product_id = product.id
+                where {product_key} not in ({known})""",
+            show=("price_id",),
+        )
+    reasons = _values(contract.credit_reasons())
+    balance = loaded.get("customer_balance_transaction")
+    if balance:
+        reason = f"coalesce({mapped('reason', 'credit.id')}, {_meta(balance, 'credit', 'reason')}, 'Other')"
+        problems += sql_rule(
+            connection,
+            balance,
+            "id",
+            "a credit reason that is not one of the credit reasons (stripe_mapping.reason, else metadata reason)",
+            f"""select credit.rowid from {balance.sql_name} as credit
+                where credit.type = 'adjustment' and {reason} not in ({reasons})""",
+            show=("id",),
+            extra=("reason", f"{reason} as shown"),
+        )
+    notes = loaded.get("credit_note")
+    if notes:
+        reason = f"coalesce({mapped('reason', 'note.id')}, {_meta(notes, 'note', 'reason')}, 'Other')"
+        problems += sql_rule(
+            connection,
+            notes,
+            "id",
+            "a refund reason that is not one of the credit reasons (stripe_mapping.reason, else metadata reason)",
+            f"select note.rowid from {notes.sql_name} as note where {reason} not in ({reasons})",
+            show=("id",),
+            extra=("reason", f"{reason} as shown"),
+        )
+    contracts = loaded.get("contracts")
+    if contracts and customers:
+        for column in ("credits_billing_customer_id", "usage_billing_customer_id"):
+            problems += sql_rule(
+                connection,
+                contracts,
+                column,
+                f"a {column} that is not a customer id in {customers.file}",
+                f"""select rowid from {contracts.sql_name} as child where "{column}" is not null
+                    and "{column}" not in (select id from {customers.sql_name})""",
+                show=(column,),
+            )
+    return problems
+
+
+def _metadata_problems(connection: duckdb.DuckDBPyConnection, loaded: dict[str, Input]) -> list[str]:
+    problems: list[str] = []
+    for name in METADATA_TABLES:
+        found = loaded.get(name)
+        if found and found.has("metadata"):
+            problems += sql_rule(
+                connection,
+                found,
+                "metadata",
+                'a metadata that is not a JSON object of strings (such as {"organization_id": "org_1"})',
+                f"""select rowid from {found.sql_name}
+                    where metadata is not null
+                    and (not coalesce(json_valid(metadata), false) or json_type(metadata) <> 'OBJECT')""",
+                show=("metadata",),
+            )
+    return problems
