@@ -33,6 +33,7 @@ class RunOptions:
 
     as_of: date | None = None
     variables: dict[str, object] = field(default_factory=dict)
+    billing_source: str = "billing"  # the billing export read: the project's files or Stripe's tables
 
     def recognised_statuses(self) -> tuple[str, ...]:
         """The invoice statuses that count as revenue (dbt var recognised_invoice_statuses)."""
@@ -122,7 +123,12 @@ def _validate(
         today=datetime.now(UTC).date(), as_of=options.as_of, recognised_statuses=options.recognised_statuses()
     )
     report.input_rows = validate(
-        data_dir, progress=progress, plausibility=plausibility, snapshot_dir=workspace.snapshot_dir, warn=warn
+        data_dir,
+        progress=progress,
+        plausibility=plausibility,
+        snapshot_dir=workspace.snapshot_dir,
+        warn=warn,
+        billing_source=options.billing_source,
     )
     changed = [name for name, state in _file_states(data_dir).items() if before.get(name) != state]
     changed += [name for name in before if not (data_dir / name).exists()]
@@ -155,7 +161,12 @@ def _build(
     progress("Building and testing the warehouse with dbt (seeds, models, unit and data tests)")
     variables = options.dbt_vars()
     build = ["build", "--exclude-resource-type", "unit_test"] if variables else ["build"]
-    common = {"db_path": workspace.build_db, "target_path": target_path, "progress": progress}
+    common = {
+        "db_path": workspace.build_db,
+        "target_path": target_path,
+        "progress": progress,
+        "billing_source": options.billing_source,
+    }
     outcomes = [invoke(build, snapshot_dir=workspace.snapshot_dir, variables=variables, **common)]
     if variables:
         progress("Unit tests, under the project's own settings")
