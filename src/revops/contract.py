@@ -147,9 +147,7 @@ def tables(billing_source: str = "billing") -> dict[str, Table]:
     """The input tables a run reads when its billing export is `billing_source`, by name."""
     if billing_source not in BILLING_SOURCES:
         raise ValueError(f"unknown billing source {billing_source!r}")
-    return {
-        name: table for name, table in all_tables().items() if table.billing_source in (None, billing_source)
-    }
+    return {name: table for name, table in all_tables().items() if table.billing_source in (None, billing_source)}
 
 
 @cache

@@ -42,17 +42,30 @@ mapped_credits as (
     from stripe_mapping
 ),
 
+resolved_month as (
+    select
+        one_time_grants.credit_id,
+        coalesce(
+            mapped_credits.applies_to_month,
+            one_time_grants.metadata_applies_to_month,
+            cast(one_time_grants.created_at as date)
+        ) as month_day
+    from one_time_grants
+    left join mapped_credits on one_time_grants.credit_id = mapped_credits.stripe_id
+),
+
 renamed as (
     select
         one_time_grants.credit_id,
         one_time_grants.billing_customer_id,
         {{ stripe_minor_to_major('one_time_grants.amount_minor', 'one_time_grants.currency') }} as amount_usd,
         coalesce(mapped_credits.reason, one_time_grants.metadata_reason, 'Other') as reason,
-        cast({{ dbt.date_trunc('month', 'coalesce(mapped_credits.applies_to_month, one_time_grants.metadata_applies_to_month, one_time_grants.created_at)') }} as date) as applies_to_month,
+        cast({{ dbt.date_trunc('month', 'resolved_month.month_day') }} as date) as applies_to_month,
         one_time_grants.created_at,
         one_time_grants.note
     from one_time_grants
     left join mapped_credits on one_time_grants.credit_id = mapped_credits.stripe_id
+    inner join resolved_month on one_time_grants.credit_id = resolved_month.credit_id
 )
 
 select * from renamed

@@ -252,7 +252,7 @@ TABLES = {
             on refund.invoice_id = line.invoice_id and refund.product_key = line.product_key
         order by id
     """,
-    "subscription_history": f"""
+    "subscription_history": """
         select
             subscription_id as id,
             cast(started_at as timestamp) as _fivetran_start,

@@ -139,9 +139,7 @@ def validate(
     Stripe's tables as Fivetran lands them (`stripe`, checked also by `revops.validate.stripe`).
     """
     if billing_source not in contract.BILLING_SOURCES:
-        raise InputError(
-            f"--billing-source {billing_source} is not one of {', '.join(contract.BILLING_SOURCES)}."
-        )
+        raise InputError(f"--billing-source {billing_source} is not one of {', '.join(contract.BILLING_SOURCES)}.")
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise InputError(f"The input directory {data_dir} does not exist.")

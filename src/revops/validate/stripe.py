@@ -38,7 +38,9 @@ def _values(values: tuple[str, ...]) -> str:
     return ", ".join("'" + value.replace("'", "''") + "'" for value in values)
 
 
-def stripe_problems(connection: duckdb.DuckDBPyConnection, loaded: dict[str, Input], *, already_wrong: bool) -> list[str]:
+def stripe_problems(
+    connection: duckdb.DuckDBPyConnection, loaded: dict[str, Input], *, already_wrong: bool
+) -> list[str]:
     """One sentence per Stripe resolution problem; none are looked for when a file is already wrong
     (unparsed metadata or missing columns would only repeat it)."""
     problems = _metadata_problems(connection, loaded)
@@ -69,8 +71,8 @@ def stripe_problems(connection: duckdb.DuckDBPyConnection, loaded: dict[str, Inp
     lines, prices, products = loaded.get("invoice_line_item"), loaded.get("price"), loaded.get("product")
     if lines and prices and products:
         product_key = f"""coalesce(
-            {mapped('product_key', 'price.id')}, {mapped('product_key', 'product.id')},
-            {_meta(prices, 'price', 'product_key')}, {_meta(products, 'product', 'product_key')},
+            {mapped("product_key", "price.id")}, {mapped("product_key", "product.id")},
+            {_meta(prices, "price", "product_key")}, {_meta(products, "product", "product_key")},
             replace(lower(trim(product.name)), ' ', '_'))"""
         known = _values((*contract.product_keys(), *contract.STRIPE_PRODUCT_KEYS))
         problems += sql_rule(
