@@ -46,47 +46,76 @@ def stripe_problems(
     problems = _metadata_problems(connection, loaded)
     if problems or already_wrong:
         return problems
-    mapping = loaded.get("stripe_mapping")
+    mapped = _Mapping(loaded.get("stripe_mapping"))
+    return (
+        _organization_problems(connection, loaded, mapped)
+        + _product_problems(connection, loaded, mapped)
+        + _reason_problems(connection, loaded, mapped)
+        + _contract_problems(connection, loaded)
+    )
 
-    def mapped(column: str, key_sql: str) -> str:
-        if mapping is None or not mapping.has(column):
+
+class _Mapping:
+    """SQL for a stripe_mapping value of a Stripe id (null without the file or the column)."""
+
+    def __init__(self, mapping: Input | None):
+        self.mapping = mapping
+
+    def __call__(self, column: str, key_sql: str) -> str:
+        if self.mapping is None or not self.mapping.has(column):
             return "cast(null as varchar)"
-        return f"(select mapping.{column} from {mapping.sql_name} as mapping where mapping.stripe_id = {key_sql})"
+        return f"(select mapping.{column} from {self.mapping.sql_name} as mapping where mapping.stripe_id = {key_sql})"
 
+
+def _organization_problems(
+    connection: duckdb.DuckDBPyConnection, loaded: dict[str, Input], mapped: _Mapping
+) -> list[str]:
     customers, invoices, organizations = loaded.get("customer"), loaded.get("invoice"), loaded.get("organizations")
-    if customers and invoices and organizations:
-        organization = f"coalesce({mapped('organization_id', 'customer.id')}, {_meta(customers, 'customer', 'organization_id')}, customer.id)"
-        problems += sql_rule(
-            connection,
-            customers,
-            "id",
-            f"an organization not in {organizations.file} (stripe_mapping.organization_id, else metadata "
-            "organization_id, else the customer id)",
-            f"""select customer.rowid from {customers.sql_name} as customer
-                where exists (select 1 from {invoices.sql_name} as invoice where invoice.customer_id = customer.id)
-                and {organization} not in (select organization_id from {organizations.sql_name})""",
-            show=("id",),
-            extra=("organization", f"{organization} as shown"),
-        )
+    if not (customers and invoices and organizations):
+        return []
+    organization = (
+        f"coalesce({mapped('organization_id', 'customer.id')}, "
+        f"{_meta(customers, 'customer', 'organization_id')}, customer.id)"
+    )
+    return sql_rule(
+        connection,
+        customers,
+        "id",
+        f"an organization not in {organizations.file} (stripe_mapping.organization_id, else metadata "
+        "organization_id, else the customer id)",
+        f"""select customer.rowid from {customers.sql_name} as customer
+            where exists (select 1 from {invoices.sql_name} as invoice where invoice.customer_id = customer.id)
+            and {organization} not in (select organization_id from {organizations.sql_name})""",
+        show=("id",),
+        extra=("organization", f"{organization} as shown"),
+    )
+
+
+def _product_problems(connection: duckdb.DuckDBPyConnection, loaded: dict[str, Input], mapped: _Mapping) -> list[str]:
     lines, prices, products = loaded.get("invoice_line_item"), loaded.get("price"), loaded.get("product")
-    if lines and prices and products:
-        product_key = f"""coalesce(
-            {mapped("product_key", "price.id")}, {mapped("product_key", "product.id")},
-            {_meta(prices, "price", "product_key")}, {_meta(products, "product", "product_key")},
-            replace(lower(trim(product.name)), ' ', '_'))"""
-        known = _values((*contract.product_keys(), *contract.STRIPE_PRODUCT_KEYS))
-        problems += sql_rule(
-            connection,
-            lines,
-            "price_id",
-            "a product that is not in the product catalogue, credits or ignore (stripe_mapping.product_key of "
-            "the price or product, else metadata product_key of the price or product, else the product's name)",
-            f"""select line.rowid from {lines.sql_name} as line
-                inner join {prices.sql_name} as price on line.price_id = price.id
-                inner join {products.sql_name} as product on price.product_id = product.id
-                where {product_key} not in ({known})""",
-            show=("price_id",),
-        )
+    if not (lines and prices and products):
+        return []
+    product_key = f"""coalesce(
+        {mapped("product_key", "price.id")}, {mapped("product_key", "product.id")},
+        {_meta(prices, "price", "product_key")}, {_meta(products, "product", "product_key")},
+        replace(lower(trim(product.name)), ' ', '_'))"""
+    known = _values((*contract.product_keys(), *contract.STRIPE_PRODUCT_KEYS))
+    return sql_rule(
+        connection,
+        lines,
+        "price_id",
+        "a product that is not in the product catalogue, credits or ignore (stripe_mapping.product_key of "
+        "the price or product, else metadata product_key of the price or product, else the product's name)",
+        f"""select line.rowid from {lines.sql_name} as line
+            inner join {prices.sql_name} as price on line.price_id = price.id
+            inner join {products.sql_name} as product on price.product_id = product.id
+            where {product_key} not in ({known})""",
+        show=("price_id",),
+    )
+
+
+def _reason_problems(connection: duckdb.DuckDBPyConnection, loaded: dict[str, Input], mapped: _Mapping) -> list[str]:
+    problems: list[str] = []
     reasons = _values(contract.credit_reasons())
     balance = loaded.get("customer_balance_transaction")
     if balance:
@@ -113,18 +142,25 @@ def stripe_problems(
             show=("id",),
             extra=("reason", f"{reason} as shown"),
         )
-    contracts = loaded.get("contracts")
-    if contracts and customers:
-        for column in ("credits_billing_customer_id", "usage_billing_customer_id"):
-            problems += sql_rule(
-                connection,
-                contracts,
-                column,
-                f"a {column} that is not a customer id in {customers.file}",
-                f"""select rowid from {contracts.sql_name} as child where "{column}" is not null
-                    and "{column}" not in (select id from {customers.sql_name})""",
-                show=(column,),
-            )
+    return problems
+
+
+def _contract_problems(connection: duckdb.DuckDBPyConnection, loaded: dict[str, Input]) -> list[str]:
+    """The contracts' billing accounts are Stripe customers (the contract YAML names the billing files)."""
+    problems: list[str] = []
+    contracts, customers = loaded.get("contracts"), loaded.get("customer")
+    if not (contracts and customers):
+        return problems
+    for column in ("credits_billing_customer_id", "usage_billing_customer_id"):
+        problems += sql_rule(
+            connection,
+            contracts,
+            column,
+            f"a {column} that is not a customer id in {customers.file}",
+            f"""select rowid from {contracts.sql_name} as child where "{column}" is not null
+                and "{column}" not in (select id from {customers.sql_name})""",
+            show=(column,),
+        )
     return problems
 
 
