@@ -111,24 +111,62 @@ def test_both_shapes_publish_identical_marts(company):
         connection.close()
 
 
-def test_a_stripe_customer_of_no_known_organization_is_refused_in_one_sentence(company, tmp_path):
-    stripe_dir = company["root"] / "stripe-input"
-    broken = tmp_path / "broken"
-    broken.mkdir()
-    for path in stripe_dir.iterdir():
-        (broken / path.name).write_bytes(path.read_bytes())
-    text = (broken / "customer.csv").read_text()
-    (broken / "customer.csv").write_text(
-        text.replace('"organization_id"": ""org_000002""', '"organization_id"": ""org_nobody""', 1)
-    )
+@pytest.fixture(scope="module")
+def stripe_input(tmp_path_factory) -> Path:
+    """The company in Stripe's shape only (a few seconds): for the validator's sentences."""
+    data_dir = tmp_path_factory.mktemp("stripe-input")
+    generate(data_dir, billing_format="stripe", **COMPANY)
+    return data_dir
+
+
+def _broken_copy(stripe_input: Path, destination: Path, name: str, old: str, new: str) -> Path:
+    """A copy of the Stripe input with the first `old` of NAME.csv replaced by `new`."""
+    destination.mkdir()
+    for path in stripe_input.iterdir():
+        (destination / path.name).write_bytes(path.read_bytes())
+    text = (destination / f"{name}.csv").read_text()
+    assert old in text
+    (destination / f"{name}.csv").write_text(text.replace(old, new, 1))
+    return destination
+
+
+def _sentences(data_dir: Path, word: str) -> list[str]:
     with pytest.raises(InputError) as raised:
-        validate(broken, billing_source="stripe")
-    sentences = [sentence for sentence in raised.value.problems if "org_nobody" in sentence]
-    assert len(sentences) == 1, raised.value.problems
+        validate(data_dir, billing_source="stripe")
+    return [sentence for sentence in raised.value.problems if word in sentence]
+
+
+def test_the_generated_stripe_input_is_valid(stripe_input):
+    rows = validate(stripe_input, billing_source="stripe")
+    assert rows["invoice"] > 0 and rows["stripe_mapping"] > 0
+
+
+def test_a_customer_of_no_known_organization_is_refused_in_one_sentence(stripe_input, tmp_path):
+    old = '""organization_id"": ""org_000002""'
+    broken = _broken_copy(stripe_input, tmp_path / "in", "customer", old, old.replace("org_000002", "org_nobody"))
+    sentences = _sentences(broken, "org_nobody")
+    assert len(sentences) == 1
     assert "customer.csv" in sentences[0] and "organizations.csv" in sentences[0]
 
 
-def test_stripe_files_run_as_billing_files_are_refused_with_the_flag_to_use(company):
+def test_a_mapping_to_an_unknown_product_is_refused_in_one_sentence(stripe_input, tmp_path):
+    broken = _broken_copy(
+        stripe_input, tmp_path / "in", "stripe_mapping", "prod_credits,,,credits", "prod_credits,,,credit"
+    )
+    sentences = _sentences(broken, "stripe_mapping.csv")
+    assert len(sentences) == 1
+    assert "product_key" in sentences[0] and "credits or ignore" in sentences[0] and '"credit"' in sentences[0]
+
+
+def test_a_credit_reason_in_metadata_that_is_not_a_credit_reason_is_refused(stripe_input, tmp_path):
+    broken = _broken_copy(stripe_input, tmp_path / "in", "customer_balance_transaction", "Promo Credit", "Promotion")
+    sentences = _sentences(broken, "Promotion")
+    assert len(sentences) == 1
+    assert "customer_balance_transaction.csv" in sentences[0] and "credit reason" in sentences[0]
+
+
+def test_stripe_files_run_as_billing_files_are_refused_with_the_flag_to_use(stripe_input):
     with pytest.raises(InputError) as raised:
-        validate(company["root"] / "stripe-input", billing_source="billing")
-    assert any("--billing-source stripe" in sentence for sentence in raised.value.problems)
+        validate(stripe_input, billing_source="billing")
+    assert len(raised.value.problems) == 1
+    assert "--billing-source stripe" in raised.value.problems[0]

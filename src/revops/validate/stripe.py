@@ -73,10 +73,13 @@ def _organization_problems(
     customers, invoices, organizations = loaded.get("customer"), loaded.get("invoice"), loaded.get("organizations")
     if not (customers and invoices and organizations):
         return []
-    organization = (
-        f"coalesce({mapped('organization_id', 'customer.id')}, "
-        f"{_meta(customers, 'customer', 'organization_id')}, customer.id)"
-    )
+
+    def organization(alias: str) -> str:
+        return (
+            f"coalesce({mapped('organization_id', f'{alias}.id')}, "
+            f"{_meta(customers, alias, 'organization_id')}, {alias}.id)"
+        )
+
     return sql_rule(
         connection,
         customers,
@@ -85,9 +88,10 @@ def _organization_problems(
         "organization_id, else the customer id)",
         f"""select customer.rowid from {customers.sql_name} as customer
             where exists (select 1 from {invoices.sql_name} as invoice where invoice.customer_id = customer.id)
-            and {organization} not in (select organization_id from {organizations.sql_name})""",
+            and {organization("customer")} not in (select organization_id from {organizations.sql_name})""",
         show=("id",),
-        extra=("organization", f"{organization} as shown"),
+        # The examples are read again from the file, as `shown`.
+        extra=("organization", f"{organization('shown')} as shown"),
     )
 
 
@@ -118,29 +122,31 @@ def _reason_problems(connection: duckdb.DuckDBPyConnection, loaded: dict[str, In
     problems: list[str] = []
     reasons = _values(contract.credit_reasons())
     balance = loaded.get("customer_balance_transaction")
+
+    def reason(found: Input, alias: str) -> str:
+        return f"coalesce({mapped('reason', f'{alias}.id')}, {_meta(found, alias, 'reason')}, 'Other')"
+
     if balance:
-        reason = f"coalesce({mapped('reason', 'credit.id')}, {_meta(balance, 'credit', 'reason')}, 'Other')"
         problems += sql_rule(
             connection,
             balance,
             "id",
             "a credit reason that is not one of the credit reasons (stripe_mapping.reason, else metadata reason)",
             f"""select credit.rowid from {balance.sql_name} as credit
-                where credit.type = 'adjustment' and {reason} not in ({reasons})""",
+                where credit.type = 'adjustment' and {reason(balance, "credit")} not in ({reasons})""",
             show=("id",),
-            extra=("reason", f"{reason} as shown"),
+            extra=("reason", f"{reason(balance, 'shown')} as shown"),
         )
     notes = loaded.get("credit_note")
     if notes:
-        reason = f"coalesce({mapped('reason', 'note.id')}, {_meta(notes, 'note', 'reason')}, 'Other')"
         problems += sql_rule(
             connection,
             notes,
             "id",
             "a refund reason that is not one of the credit reasons (stripe_mapping.reason, else metadata reason)",
-            f"select note.rowid from {notes.sql_name} as note where {reason} not in ({reasons})",
+            f"select note.rowid from {notes.sql_name} as note where {reason(notes, 'note')} not in ({reasons})",
             show=("id",),
-            extra=("reason", f"{reason} as shown"),
+            extra=("reason", f"{reason(notes, 'shown')} as shown"),
         )
     return problems
 
