@@ -199,7 +199,7 @@ TABLES = {
     } as metadata,
                 true as livemode
             from billing_customers
-            where lower(is_startup_plan) = 'true'
+            where lower(cast(is_startup_plan as varchar)) = 'true'
             union all
             select
                 'cbtxn_applied_' || invoice_id as id,
