@@ -26,7 +26,7 @@ _MACHINE_REFUSED = re.compile(
 )
 
 # Project variables with an option of their own.
-OWN_OPTIONS = {"data_dir": "--data-dir", "as_of_month": "--as-of"}
+OWN_OPTIONS = {"data_dir": "--data-dir", "as_of_month": "--as-of", "billing_source": "--billing-source"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -78,6 +78,12 @@ def _parser() -> argparse.ArgumentParser:
         "the rest spills to disk",
     )
     run.add_argument(
+        "--billing-source",
+        choices=["billing", "stripe"],
+        default="billing",
+        help="the billing export in --data-dir: the project's own files or Stripe's tables as Fivetran lands them",
+    )
+    run.add_argument(
         "--var",
         action="append",
         default=[],
@@ -105,6 +111,12 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--seed", type=int, default=7)
     generate.add_argument("--end-month", type=_month, default=date(2026, 10, 1), help="the last month, e.g. 2026-10")
     generate.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    generate.add_argument(
+        "--billing-format",
+        choices=["billing", "stripe"],
+        default="billing",
+        help="the billing data as the project's own files or as Stripe's tables (Fivetran)",
+    )
 
     report = commands.add_parser("report", help="write a self-contained HTML report of the published tables")
     report.add_argument("--db", type=Path, default=Path("revops.duckdb"), help="the published DuckDB file")
@@ -153,7 +165,10 @@ def _run(arguments: argparse.Namespace) -> None:
     from revops.pipeline import RunOptions, run
 
     options = RunOptions(
-        as_of=arguments.as_of, variables=_variables(arguments.var), memory_limit=arguments.memory_limit
+        as_of=arguments.as_of,
+        variables=_variables(arguments.var),
+        memory_limit=arguments.memory_limit,
+        billing_source=arguments.billing_source,
     )
     report = run(arguments.data_dir, arguments.db, progress=print_progress, options=options, warn=_warn)
     print(f"Published {arguments.db}:")
@@ -199,6 +214,7 @@ def _generate(arguments: argparse.Namespace) -> None:
         end_month=arguments.end_month,
         file_format=arguments.format,
         progress=print_progress,
+        billing_format=arguments.billing_format,
     )
     print(f"Wrote {sum(rows.values()):,} rows in {len(rows)} files to {arguments.out}")
 

@@ -36,6 +36,7 @@ class RunOptions:
     as_of: date | None = None
     variables: dict[str, object] = field(default_factory=dict)
     memory_limit: str | None = None
+    billing_source: str = "billing"  # the billing export read: the project's files or Stripe's tables
 
     def recognised_statuses(self) -> tuple[str, ...]:
         """The invoice statuses that count as revenue (dbt var recognised_invoice_statuses)."""
@@ -139,6 +140,7 @@ def _validate(
             plausibility=plausibility,
             snapshot_dir=workspace.snapshot_dir,
             warn=warn,
+            billing_source=options.billing_source,
             duckdb_config={"memory_limit": workspace.memory_limit, "temp_directory": str(workspace.spill_dir)},
         )
     _say_spilled(spill, "validation", progress)
@@ -179,6 +181,7 @@ def _build(
         "progress": progress,
         "memory_limit": workspace.memory_limit,
         "spill_dir": workspace.spill_dir,
+        "billing_source": options.billing_source,
     }
     with SpillWatcher(workspace.spill_dir) as spill:
         outcomes = [invoke(build, snapshot_dir=workspace.snapshot_dir, variables=variables, **common)]
