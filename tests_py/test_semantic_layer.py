@@ -329,3 +329,40 @@ def test_mf_query_groups_by_product_and_owner(semantic):
     }
     assert newest_year == by_owner
     assert len(by_owner) > 5 and ("", "Unassigned") in by_owner
+
+
+def test_mf_query_returns_credit_runway_and_onboarding_retention(semantic):
+    runway = query(
+        semantic,
+        "runway",
+        [
+            "contract_credits_used",
+            "contract_credits_remaining",
+            "early_renewal_contracts",
+            "upcoming_renewal_contracts",
+        ],
+        ["metric_time__month"],
+    )
+    onboarding = query(semantic, "onboarding", ["onboarding_logo_retention"], ["metric_time__quarter"])
+    with duckdb.connect(str(semantic["db"]), read_only=True) as connection:
+        expected_runway = connection.execute(
+            "select month, sum(credits_used_usd), sum(credits_remaining_usd),"
+            " count(case when is_early_renewal then 1 end), count(case when is_upcoming_renewal then 1 end)"
+            " from marts.contract_credit_runway_monthly group by month order by month"
+        ).fetchall()
+        expected_onboarding = connection.execute(
+            "select cohort_month, retained_customers, onboarding_customers"
+            " from marts.onboarding_retention_cohorts where is_complete order by cohort_month"
+        ).fetchall()
+    by_month = {date.fromisoformat(row["metric_time__month"][:10]): row for row in runway}
+    assert set(by_month) == {row[0] for row in expected_runway}
+    for month, used, remaining, early, upcoming in expected_runway:
+        assert money(by_month[month]["contract_credits_used"]) == used, month
+        assert money(by_month[month]["contract_credits_remaining"]) == remaining, month
+        assert int(by_month[month]["early_renewal_contracts"] or 0) == early, month
+        assert int(by_month[month]["upcoming_renewal_contracts"] or 0) == upcoming, month
+    by_quarter = {date.fromisoformat(row["metric_time__quarter"][:10]): row for row in onboarding}
+    for quarter, rows in by_period(expected_onboarding, "quarter").items():
+        retained = sum(row[1] for row in rows)
+        customers = sum(row[2] for row in rows)
+        assert float(by_quarter[quarter]["onboarding_logo_retention"]) == pytest.approx(retained / customers), quarter
