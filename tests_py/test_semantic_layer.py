@@ -366,3 +366,35 @@ def test_mf_query_returns_credit_runway_and_onboarding_retention(semantic):
         retained = sum(row[1] for row in rows)
         customers = sum(row[2] for row in rows)
         assert float(by_quarter[quarter]["onboarding_logo_retention"]) == pytest.approx(retained / customers), quarter
+
+
+def test_mf_query_returns_tam_books_and_allocation_checks(semantic):
+    books = query(
+        semantic,
+        "books",
+        ["tam_book_accounts_at_start", "tam_book_arr_at_start", "tam_book_accounts_to_remove"],
+        ["metric_time__quarter", "sales_rep"],
+    )
+    checks = query(
+        semantic, "allocation", ["accounts_missing_owner", "accounts_owner_role_mismatch"], ["metric_time__month"]
+    )
+    with duckdb.connect(str(semantic["db"]), read_only=True) as connection:
+        expected_books = connection.execute(
+            "select quarter_start_month, owner_id, accounts_at_start, book_arr_at_start_usd, accounts_to_remove"
+            " from marts.tam_book_allocation_quarterly order by quarter_start_month, owner_id"
+        ).fetchall()
+        missing, mismatched = connection.execute(
+            "select count(case when is_missing_owner then 1 end), count(case when is_owner_role_mismatch then 1 end)"
+            " from marts.account_allocation"
+        ).fetchone()
+    by_key = {(date.fromisoformat(row["metric_time__quarter"][:10]), row["sales_rep"]): row for row in books}
+    assert set(by_key) == {(row[0], row[1]) for row in expected_books}
+    for quarter, owner, accounts, arr, to_remove in expected_books:
+        row = by_key[(quarter, owner)]
+        assert int(row["tam_book_accounts_at_start"]) == accounts, (quarter, owner)
+        assert money(row["tam_book_arr_at_start"]) == arr, (quarter, owner)
+        assert int(row["tam_book_accounts_to_remove"]) == to_remove, (quarter, owner)
+    assert len(checks) == 1
+    assert int(checks[0]["accounts_missing_owner"]) == missing
+    assert int(checks[0]["accounts_owner_role_mismatch"]) == mismatched
+    assert missing > 0 and mismatched > 0  # the demo exercises both checks
