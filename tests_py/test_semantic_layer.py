@@ -398,3 +398,29 @@ def test_mf_query_returns_tam_books_and_allocation_checks(semantic):
     assert int(checks[0]["accounts_missing_owner"]) == missing
     assert int(checks[0]["accounts_owner_role_mismatch"]) == mismatched
     assert missing > 0 and mismatched > 0  # the demo exercises both checks
+
+
+def test_mf_query_returns_cross_sell_measures(semantic):
+    rows = query(
+        semantic,
+        "cross_sell",
+        ["cross_sell_opportunities_created", "cross_sell_win_rate", "average_products_adopted"],
+        ["metric_time__quarter"],
+    )
+    by_quarter = {date.fromisoformat(row["metric_time__quarter"][:10]): row for row in rows}
+    with duckdb.connect(str(semantic["db"]), read_only=True) as connection:
+        opportunities = connection.execute(
+            "select quarter_start_month, sum(opportunities_created), sum(opportunities_won),"
+            " sum(opportunities_won + opportunities_lost)"
+            " from marts.cross_sell_opportunities_quarterly group by quarter_start_month order by quarter_start_month"
+        ).fetchall()
+        adoption = connection.execute(
+            "select quarter_start_month, average_products_paid from marts.products_adopted_quarterly"
+        ).fetchall()
+    for quarter, created, won, closed in opportunities:
+        assert int(by_quarter[quarter]["cross_sell_opportunities_created"] or 0) == created, quarter
+        if closed:
+            assert float(by_quarter[quarter]["cross_sell_win_rate"]) == pytest.approx(won / closed), quarter
+    for quarter, average in adoption:
+        assert float(by_quarter[quarter]["average_products_adopted"]) == pytest.approx(average), quarter
+    assert any(closed for _, _, _, closed in opportunities)  # the demo closes cross-sells
