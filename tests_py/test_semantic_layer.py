@@ -424,3 +424,26 @@ def test_mf_query_returns_cross_sell_measures(semantic):
     for quarter, average in adoption:
         assert float(by_quarter[quarter]["average_products_adopted"]) == pytest.approx(average), quarter
     assert any(closed for _, _, _, closed in opportunities)  # the demo closes cross-sells
+
+
+def test_mf_query_returns_the_forecast_and_its_backtest(semantic):
+    forecast = query(semantic, "forecast", ["forecast_mrr"], ["metric_time__month"])
+    backtest = query(semantic, "backtest", ["backtest_wape"], ["backtest_period__horizon_months"])
+    with duckdb.connect(str(semantic["db"]), read_only=True) as connection:
+        expected_forecast = connection.execute(
+            "select forecast_month, forecast_mrr_usd from marts.mrr_forecast_totals_monthly order by forecast_month"
+        ).fetchall()
+        expected_backtest = dict(
+            connection.execute(
+                "select horizon_months, sum(absolute_error_usd) / sum(actual_mrr_usd)"
+                " from marts.mrr_forecast_backtest group by horizon_months"
+            ).fetchall()
+        )
+    assert [(date.fromisoformat(row["metric_time__month"][:10]), cents(row["forecast_mrr"])) for row in forecast] == [
+        (month, total) for month, total in expected_forecast
+    ]
+    assert len(expected_forecast) == 2
+    assert {int(row["backtest_period__horizon_months"]) for row in backtest} == set(expected_backtest) == {1, 2}
+    for row in backtest:
+        horizon = int(row["backtest_period__horizon_months"])
+        assert float(row["backtest_wape"]) == pytest.approx(float(expected_backtest[horizon])), horizon
