@@ -41,6 +41,11 @@ CHARTS = {
     "cohorts": 50,
     "movers": 10,
     "quota": 3,  # reps and teams
+    "renewals": 5,  # credit contracts in force in the reporting month
+    "onboarding": 6,  # cohorts of $500+ first bills
+    "allocation": 3,  # TAM books at the latest quarter start
+    "cross_sell": 4,  # quarters of products adopted
+    "forecast": 3,  # the reporting month and two forward months
 }
 
 
@@ -329,3 +334,31 @@ def test_the_docs_site_is_one_static_file_that_names_the_published_tables(publis
     assert "exposure.revops.revenue_report" in page
     assert "semantic_model.revops.mrr" in page
     assert '"CATALOG.JSON INLINE DATA"' not in page and '"MANIFEST.JSON INLINE DATA"' not in page
+
+
+def test_the_revops_check_sections_show_the_published_numbers(report, published):
+    page = report.read_text(encoding="utf-8")
+    with duckdb.connect(str(published), read_only=True) as connection:
+        remaining = connection.execute(
+            "select contract_id, credits_remaining_usd from marts.contract_credit_runway_monthly"
+            " where month = (select max(month) from marts.contract_credit_runway_monthly)"
+        ).fetchall()
+        forecast = connection.execute("select forecast_mrr_usd from marts.mrr_forecast_totals_monthly").fetchall()
+        books = connection.execute(
+            "select owner_id, book_arr_at_start_usd from marts.tam_book_allocation_quarterly"
+            " where quarter_start_month = (select max(quarter_start_month) from marts.tam_book_allocation_quarterly)"
+        ).fetchall()
+        (missing_owner,) = connection.execute(
+            "select organization_id from marts.account_allocation where is_missing_owner"
+            " order by arr_usd desc, organization_id limit 1"
+        ).fetchone()
+    for anchor in ("renewals", "onboarding", "allocation", "cross-sell", "forecast"):
+        assert f'<section id="{anchor}">' in page
+    assert remaining and forecast and books
+    for contract_id, credits in remaining:
+        assert contract_id in page and esc(usd(credits)) in page, contract_id
+    for (total,) in forecast:
+        assert esc(usd(total)) in page
+    for owner_id, arr in books:
+        assert esc(usd(arr)) in page, owner_id
+    assert missing_owner in page

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from revops.report import queries
+from revops.report import queries, revops_checks
 from revops.report.formats import esc, signed_usd, usd
 from revops.report.page import page, tiles
 from revops.report.sections import (
@@ -52,6 +52,7 @@ def build_report(db_path: Path, out_path: Path) -> ReportSummary:
         cohort_section(read["cohorts"], summary),
         movers_section(read["movers"], read["reporting_month"], summary),
         quota_section(read["reps"], read["teams"], read["quarter"], summary),
+        *revops_checks.sections(read["revops_checks"], summary),
     ]
     headline = tiles(read["headline"], read["rolling"])
     document = page(db_path, read["build"], read["reporting_month"], provisional, headline, sections)
@@ -89,4 +90,5 @@ def _read(db_path: Path) -> dict:
             "quarter": quarter,
             "reps": rows("rep_attainment", quarter=quarter),
             "teams": rows("team_attainment", quarter=quarter),
+            "revops_checks": revops_checks.read(connection, reporting_month),
         }
