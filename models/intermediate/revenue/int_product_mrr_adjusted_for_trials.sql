@@ -23,13 +23,17 @@ customer_after_trials as (
     select * from {{ ref('int_mrr_adjusted_for_trials') }}
 ),
 
--- What the flagged organizations' own accounts billed for each product in their trial months.
-trial_lines as (
+-- What the flagged organizations' own accounts billed for each product in their trial
+-- months, at their contracts' prices (one rounding per discount, as the billed value).
+trial_lines_by_discount as (
     select
         lines_attributed.organization_id,
         lines_attributed.product_key,
         lines_attributed.month,
-        sum(lines_attributed.amount_after_coupons_usd) as amount_after_coupons_usd,
+        lines_attributed.contract_discount,
+        cast(
+            sum(lines_attributed.amount_after_coupons_usd) * (1 - lines_attributed.contract_discount) as decimal(18, 2)
+        ) as amount_at_contract_price_usd,
         sum(lines_attributed.refunded_usd) as refunded_usd,
         sum(lines_attributed.qualifying_refunded_usd) as qualifying_refunded_usd
     from lines_attributed
@@ -37,7 +41,23 @@ trial_lines as (
         on
             lines_attributed.source_organization_id = trial_organizations_monthly.trial_organization_id
             and lines_attributed.month = trial_organizations_monthly.month
-    group by lines_attributed.organization_id, lines_attributed.product_key, lines_attributed.month
+    group by
+        lines_attributed.organization_id,
+        lines_attributed.product_key,
+        lines_attributed.month,
+        lines_attributed.contract_discount
+),
+
+trial_lines as (
+    select
+        organization_id,
+        product_key,
+        month,
+        sum(amount_at_contract_price_usd) as amount_at_contract_price_usd,
+        sum(refunded_usd) as refunded_usd,
+        sum(qualifying_refunded_usd) as qualifying_refunded_usd
+    from trial_lines_by_discount
+    group by organization_id, product_key, month
 ),
 
 adjusted as (
@@ -53,8 +73,7 @@ adjusted as (
             when trial_lines.product_key is not null
                 then {{ product_mrr(
                     'product_months.billing_configuration',
-                    'product_months.amount_after_coupons_usd - trial_lines.amount_after_coupons_usd',
-                    'product_months.contract_discount',
+                    'product_months.amount_at_contract_price_usd - trial_lines.amount_at_contract_price_usd',
                     'product_months.refunded_usd - trial_lines.refunded_usd',
                 ) }}
             else product_months.mrr_usd
