@@ -2,8 +2,9 @@
 -- a month in which an organization of the customer is flagged as a trial, that
 -- organization's own lines are taken out and each product is priced again on the lines
 -- of the customer's other organizations (the same pricing, macros/product_mrr.sql). A
--- product billed only by the flagged organization goes to 0. The product's qualifying
--- refunds outside the flagged organizations are kept for the one-time-credit step.
+-- product billed only by the flagged organization goes to 0. The product's refunds (and
+-- their qualifying part) and its value before refunds outside the flagged organizations
+-- are kept for the one-time-credit step.
 
 with
 
@@ -69,6 +70,11 @@ adjusted as (
         customer_after_trials.is_trial_month,
         product_months.qualifying_refunded_usd - coalesce(trial_lines.qualifying_refunded_usd, 0)
             as qualifying_refunded_usd,
+        product_months.refunded_usd - coalesce(trial_lines.refunded_usd, 0) as refunded_usd,
+        case
+            when product_months.billing_configuration = 'startup_plan' then cast(0 as decimal(18, 2))
+            else product_months.amount_at_contract_price_usd - coalesce(trial_lines.amount_at_contract_price_usd, 0)
+        end as billed_before_refunds_usd,
         case
             when trial_lines.product_key is not null
                 then {{ product_mrr(
