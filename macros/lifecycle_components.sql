@@ -45,3 +45,10 @@
     {%- endfor %}
     cast(churned_mrr_usd * 100 as double) / nullif(cast(baseline_mrr_usd as double), 0) as churn_rate_pct
 {%- endmacro %}
+
+{#- The components as ARR (12 × MRR), to sit beside the MRR columns of an aggregated bridge. -#}
+{% macro lifecycle_components_arr() -%}
+    {%- for component in ['baseline', 'new', 'reactivated', 'retained', 'expansion', 'contraction', 'churned', 'total', 'net_change'] %}
+    {{ mrr_to_arr(component ~ '_mrr_usd') }} as {{ component }}_arr_usd{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

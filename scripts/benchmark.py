@@ -275,14 +275,19 @@ def _time_hand_written_ndr(db_path: Path, result: SizeResult) -> None:
     variables = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
     floor = variables["retention_min_base_arr_usd"]
     with duckdb.connect(str(db_path), read_only=True) as connection:
+        # The lookbacks are fixed in the project (macro retention_lookback_months); the mart holds them.
+        lookbacks = [
+            row[0]
+            for row in connection.execute(
+                "select distinct lookback_months from marts.retention_rolling_monthly order by 1"
+            ).fetchall()
+        ]
         result.ndr_query_seconds, rows = _best_of_three(
             connection, HAND_WRITTEN_NDR.format(min_base_arr_usd=floor, lookback=ROLLING_NDR_LOOKBACK)
         )
         result.all_lookbacks_query_seconds, _ = _best_of_three(
             connection,
-            HAND_WRITTEN_ROLLING_RETENTION.format(
-                min_base_arr_usd=floor, lookbacks=list(variables["retention_lookback_months"])
-            ),
+            HAND_WRITTEN_ROLLING_RETENTION.format(min_base_arr_usd=floor, lookbacks=lookbacks),
         )
         published = dict(
             connection.execute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import re
 import resource
@@ -17,9 +18,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from conftest import write_valid_inputs
-from revops import DEMO_DATA_DIR, contract, pipeline
+from revops import DEMO_DATA_DIR, PROJECT_DIR, contract, pipeline
 from revops.cli import main
 from revops.dbt_runner import DbtOutcome
 
@@ -68,20 +70,39 @@ def test_good_data_publishes_the_contract_tables(published):
 
 
 def test_no_personal_data_is_published(published):
-    personal = {column.name for table in contract.tables().values() for column in table.columns if column.personal_data}
-    assert personal == {"email", "name"}
+    # People's names (sales reps) and emails (billing accounts) are personal data; a business's name is not,
+    # and the organization's name is published as customers.company_name.
+    personal = {
+        (table.name, column.name)
+        for table in contract.tables().values()
+        for column in table.columns
+        if column.personal_data
+    }
+    assert personal == {("sales_reps", "name"), ("billing_customers", "email")}
+    assert not contract.tables()["organizations"].column("name").personal_data
     with duckdb.connect(str(published), read_only=True) as connection:
-        columns = {
-            name
-            for (name,) in connection.execute(
-                "select column_name from information_schema.columns where table_catalog = current_database()"
-            ).fetchall()
-        }
-        assert not columns & personal
-        emails = connection.execute(
-            "select count(*) from marts.mrr_monthly where organization_id like '%@%'"
-        ).fetchone()[0]
-        assert emails == 0
+        columns = connection.execute(
+            "select table_schema, table_name, column_name, data_type from information_schema.columns "
+            "where table_catalog = current_database()"
+        ).fetchall()
+        assert not {name for _, _, name, _ in columns} & {"email", "name"}
+        connection.execute(
+            "create temp table personal_values as "
+            f"select name as value from read_csv('{DEMO_DATA_DIR / 'sales_reps.csv'}') where name is not null "
+            f"union select email from read_csv('{DEMO_DATA_DIR / 'billing_customers.csv'}') where email is not null"
+        )
+        assert connection.execute("select count(*) from personal_values").fetchone()[0] > 100
+        for schema, table, column, data_type in columns:
+            if data_type == "VARCHAR":
+                found = connection.execute(
+                    f'select count(*) from "{schema}"."{table}" where "{column}" in (select value from personal_values)'
+                    f" or \"{column}\" like '%@%'"
+                ).fetchone()[0]
+                assert found == 0, f"{schema}.{table}.{column} holds personal data"
+        names = connection.execute(
+            "select count(*), count(company_name), count(distinct company_name) from marts.customers"
+        ).fetchone()
+        assert names[0] == names[1] == names[2] > 300
 
 
 def _run(capsys, data_dir: Path, db: Path) -> tuple[int, str]:
@@ -237,8 +258,6 @@ def test_a_reader_holding_the_file_open_is_not_broken_by_a_run(published, tmp_pa
 def test_export_writes_every_table_with_a_manifest(published, tmp_path, capsys):
     out = tmp_path / "exports"
     assert main(["export", "--db", str(published), "--out", str(out), "--format", "all"]) == 0
-    import json
-
     manifest = json.loads((out / "manifest.json").read_text())
     names = {entry["table"] for entry in manifest["tables"]}
     assert names >= PUBLISHED_TABLES
@@ -249,6 +268,74 @@ def test_export_writes_every_table_with_a_manifest(published, tmp_path, capsys):
             assert connection.execute(f"select count(*) from '{parquet}'").fetchone()[0] == entry["rows"]
             assert connection.execute(f"select count(*) from read_csv('{csv}')").fetchone()[0] == entry["rows"]
     assert len(manifest["input_fingerprint"]) == 64
+
+
+def _in_grain_order(rows: list[tuple]) -> bool:
+    """Rows sorted by their columns in order, empty values first (the export's `nulls first`)."""
+    keys = [tuple((value is not None, value) for value in row) for row in rows]
+    return keys == sorted(keys)
+
+
+def test_exports_come_out_in_grain_order_and_the_manifest_names_no_path(published, tmp_path):
+    out = tmp_path / "exports"
+    assert main(["export", "--db", str(published), "--out", str(out), "--format", "all"]) == 0
+    text = (out / "manifest.json").read_text()
+    manifest = json.loads(text)
+    assert manifest["database"] == published.name
+    assert str(published.parent) not in text and str(tmp_path) not in text and '"/' not in text
+    ordered = 0
+    with duckdb.connect() as connection:
+        for entry in manifest["tables"]:
+            grain = entry["grain"]
+            assert grain, f"{entry['table']} declares no grain in its YAML"
+            assert entry["order_by"] == grain
+            columns = ", ".join(f'"{name}"' for name in grain)
+            parquet = connection.execute(f"select {columns} from '{out / entry['files']['parquet']}'").fetchall()
+            assert _in_grain_order(parquet), entry["table"]
+            assert len(set(parquet)) == len(parquet) == entry["rows"], entry["table"]
+            csv = connection.execute(
+                f"select {columns} from read_csv('{out / entry['files']['csv']}', all_varchar = true)"
+            ).fetchall()
+            assert csv == [tuple(None if value is None else str(value) for value in row) for row in parquet]
+            ordered += len(parquet) > 1
+    assert ordered >= 20
+    months = [row["month"] for row in csv_rows(out / "retention_rolling_monthly.csv")]
+    assert months == sorted(months) and months[0] < months[-1]
+
+
+def csv_rows(path: Path) -> list[dict]:
+    import csv
+
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_mart_declares_the_grain_its_grain_test_checks():
+    # The export orders by `config.meta.grain`; the grain tests prove it: the two must name the same columns.
+    declared = 0
+    for path in sorted((PROJECT_DIR / "models").rglob("_*.yml")):
+        for model in yaml.safe_load(path.read_text()).get("models") or []:
+            config = model.get("config") or {}
+            if (
+                "marts" not in path.parts
+                and config.get("schema") != "marts"
+                and model["name"] != "metricflow_time_spine"
+            ):
+                continue
+            grain = (config.get("meta") or {}).get("grain")
+            assert grain, f"{model['name']} ({path.name}) declares no grain"
+            tested = [
+                test["unique_combination_of_columns"]["arguments"]["combination_of_columns"]
+                for test in model.get("data_tests") or []
+                if isinstance(test, dict) and "unique_combination_of_columns" in test
+            ] + [
+                [column["name"]]
+                for column in model.get("columns") or []
+                if "unique" in (column.get("data_tests") or [])
+            ]
+            assert grain in tested, f"{model['name']}: grain {grain} is not what its grain test checks ({tested})"
+            declared += 1
+    assert declared >= 20
 
 
 def test_export_of_a_missing_database_is_a_clear_error(tmp_path, capsys):

@@ -1,5 +1,8 @@
 """The semantic layer: MetricFlow, run as an analyst would (`mf validate-configs`, `mf query`), against a
-published file, returns the numbers of the published tables.
+published file, returns the numbers of the published tables: at month grain, and at quarter and year grain
+the period's last month for stocks and rolling retention, its first month's opening for baselines, the sum
+of its months for flows and the ratio of those for rates; grouped by the customer and product dimensions,
+the numbers of the by-slice tables.
 
 `mf` reads the semantic manifest from `<project>/target/`, so the test works on a private copy of the
 dbt project (the models, macros and profile) to leave the checkout's target/ alone.
@@ -96,6 +99,23 @@ def cents(text: str) -> Decimal:
     return Decimal(text).quantize(Decimal("0.01"))
 
 
+def money(text: str) -> Decimal:
+    """A money cell of `mf query`; empty when no row of the period has the measure, which is 0 in the marts."""
+    return cents(text) if text else Decimal("0.00")
+
+
+def period_start(month: date, grain: str) -> date:
+    return date(month.year, 1 if grain == "year" else (month.month - 1) // 3 * 3 + 1, 1)
+
+
+def by_period(rows: list[tuple], grain: str) -> dict[date, list[tuple]]:
+    """Monthly rows (month first, in month order) grouped by the quarter or year they fall in."""
+    periods: dict[date, list[tuple]] = {}
+    for row in rows:
+        periods.setdefault(period_start(row[0], grain), []).append(row)
+    return periods
+
+
 def test_the_semantic_layer_validates_against_the_published_file(semantic):
     # A dashboard holding the file open read-only does not block the semantic layer.
     with duckdb.connect(str(semantic["db"]), read_only=True):
@@ -164,3 +184,148 @@ def test_mf_query_returns_quota_attainment_by_rep(semantic):
         assert cents(row["tam_held_back_attainment"]) == held_back, key
         if attainment_pct is not None:
             assert float(row["tam_attainment_pct"]) == pytest.approx(attainment_pct, rel=1e-9), key
+
+
+PERIOD_METRICS = [
+    "mrr",
+    "adjusted_mrr",
+    "adjusted_arr",
+    "paying_customers",
+    "lifecycle_mrr",
+    "active_customers",
+    "baseline_mrr",
+    "baseline_customers",
+    "new_mrr",
+    "expansion_mrr",
+    "churned_mrr",
+    "churn_rate_pct",
+    "expansion_rate_pct",
+    "ndr_12m",
+    "gdr_12m",
+    "ndr_3m",
+]
+
+
+@pytest.mark.parametrize("grain", ["quarter", "year"])
+def test_mf_query_above_the_month_returns_the_period_end_rows(semantic, grain):
+    rows = query(semantic, grain, PERIOD_METRICS, [f"metric_time__{grain}"])
+    found = {date.fromisoformat(row[f"metric_time__{grain}"][:10]): row for row in rows}
+    with duckdb.connect(str(semantic["db"]), read_only=True) as connection:
+        mrr = connection.execute(
+            "select month, sum(mrr_usd), sum(adjusted_mrr_usd), sum(adjusted_arr_usd), count(case when mrr_usd > 0 "
+            "then 1 end) from marts.mrr_monthly group by month order by month"
+        ).fetchall()
+        lifecycle = connection.execute(
+            "select month, total_mrr_usd, active_customers, baseline_mrr_usd, baseline_customers, new_mrr_usd, "
+            "expansion_mrr_usd, churned_mrr_usd from marts.lifecycle_components_monthly order by month"
+        ).fetchall()
+        rolling = {
+            lookback: connection.execute(
+                "select month, ndr, gdr from marts.retention_rolling_monthly where lookback_months = ? order by month",
+                [lookback],
+            ).fetchall()
+            for lookback in (3, 12)
+        }
+    assert set(found) == set(by_period(mrr, grain))
+    checked = 0
+    for period, months in by_period(mrr, grain).items():
+        row = found[period]
+        _, total, adjusted, adjusted_arr, paying = months[-1]  # the period's last month
+        assert cents(row["mrr"]) == total, period
+        assert cents(row["adjusted_mrr"]) == adjusted, period
+        assert cents(row["adjusted_arr"]) == adjusted_arr == adjusted * 12, period
+        assert int(row["paying_customers"]) == paying, period
+    for period, months in by_period(lifecycle, grain).items():
+        row = found[period]
+        last, first = months[-1], months[0]
+        assert money(row["lifecycle_mrr"]) == last[1], period
+        assert int(row["active_customers"] or 0) == last[2], period
+        assert money(row["baseline_mrr"]) == first[3], period  # the opening: the first month's previous total
+        assert int(row["baseline_customers"] or 0) == first[4], period
+        new, expansion, churned = (sum(month[column] for month in months) for column in (5, 6, 7))
+        assert money(row["new_mrr"]) == new, period
+        assert money(row["expansion_mrr"]) == expansion, period
+        assert money(row["churned_mrr"]) == churned, period
+        if first[3]:
+            assert float(row["churn_rate_pct"]) == pytest.approx(float(churned * 100 / first[3]), rel=1e-9), period
+            assert float(row["expansion_rate_pct"]) == pytest.approx(float(expansion * 100 / first[3]), rel=1e-9)
+            checked += 1
+        else:
+            assert row["churn_rate_pct"] == "", period
+    assert checked >= (3 if grain == "year" else 10)
+    for lookback, column in ((12, "ndr_12m"), (12, "gdr_12m"), (3, "ndr_3m")):
+        ratio = 1 if column.startswith("ndr") else 2
+        for period, months in by_period(rolling[lookback], grain).items():
+            expected = months[-1][ratio]  # the period's last month's ratio, not an average or a sum's
+            if expected is None:
+                assert found[period][column] == "", (column, period)
+            else:
+                assert float(found[period][column]) == pytest.approx(expected, rel=1e-9), (column, period)
+
+
+def test_mf_query_groups_by_customer_dimensions_like_the_slice_tables(semantic):
+    # Region never changes for a customer, so customer__region (the dimension's current value) and the slice
+    # tables' region (at the base month) must give the same numbers.
+    rows = query(
+        semantic,
+        "by_region",
+        ["adjusted_mrr", "churned_mrr", "ndr_12m"],
+        ["metric_time__quarter", "customer__region"],
+    )
+    found = {(date.fromisoformat(row["metric_time__quarter"][:10]), row["customer__region"]): row for row in rows}
+    with duckdb.connect(str(semantic["db"]), read_only=True) as connection:
+        mrr = connection.execute(
+            "select month, region, sum(adjusted_mrr_usd) from marts.mrr_monthly "
+            "join marts.customers using (organization_id) group by all order by month"
+        ).fetchall()
+        churned = connection.execute(
+            "select month, region, sum(churned_mrr_usd) from marts.lifecycle_components_segment_monthly "
+            "group by all order by month"
+        ).fetchall()
+        rolling = connection.execute(
+            "select month, region, sum(base_mrr_usd), sum(current_mrr_usd) from marts.retention_rolling_segment_monthly "
+            "where lookback_months = 12 group by all order by month"
+        ).fetchall()
+    regions = {region for _, region, _ in mrr}
+    assert regions == {"US", "EU"}
+    for region in regions:
+        for period, months in by_period([row for row in mrr if row[1] == region], "quarter").items():
+            assert cents(found[period, region]["adjusted_mrr"]) == months[-1][2], (period, region)
+        for period, months in by_period([row for row in churned if row[1] == region], "quarter").items():
+            assert money(found[period, region]["churned_mrr"]) == sum(month[2] for month in months), (period, region)
+        region_rolling = by_period([row for row in rolling if row[1] == region], "quarter")
+        assert len(region_rolling) >= 8
+        for period, months in region_rolling.items():
+            _, _, base, current = months[-1]
+            assert float(found[period, region]["ndr_12m"]) == pytest.approx(float(current / base), rel=1e-9)
+
+
+def test_mf_query_groups_by_product_and_owner(semantic):
+    rows = query(semantic, "by_product", ["product_mrr"], ["metric_time__month", "product__product_name"])
+    found = {(row["metric_time__month"][:10], row["product__product_name"]): cents(row["product_mrr"]) for row in rows}
+    owners = query(semantic, "by_owner", ["mrr"], ["metric_time__year", "customer__owner", "customer__segment"])
+    with duckdb.connect(str(semantic["db"]), read_only=True) as connection:
+        published = {
+            (str(month), name): total
+            for month, name, total in connection.execute(
+                "select month, product_name, sum(mrr_usd) from marts.mrr_product_monthly "
+                "join marts.products using (product_key) group by all"
+            ).fetchall()
+        }
+        (reporting_month,) = connection.execute("select max(month) from marts.mrr_monthly").fetchone()
+        by_owner = {
+            (owner or "", segment): total
+            for owner, segment, total in connection.execute(
+                "select current_owner_id, current_account_segment, sum(mrr_usd) from marts.mrr_monthly "
+                "join marts.customers using (organization_id) where month = ? group by all",
+                [reporting_month],
+            ).fetchall()
+        }
+    assert found == published
+    newest_year = {
+        (row["customer__owner"], row["customer__segment"]): cents(row["mrr"])
+        for row in owners
+        if row["metric_time__year"][:4] == str(reporting_month.year)
+    }
+    assert newest_year == by_owner
+    assert len(by_owner) > 5 and ("", "Unassigned") in by_owner

@@ -19,7 +19,6 @@ from conftest import write_valid_inputs
 from revops import contract
 from revops.errors import RevopsError
 from revops.validate import (
-    FOREIGN_KEYS,
     MAX_PROBLEMS,
     PARTIAL_MONTH_MIN_SHARE,
     QUOTA_TABLES,
@@ -86,7 +85,7 @@ def to_parquet(directory: Path, table: str, typed: bool = False) -> None:
 
 def drop_unrelated_tables(directory: Path, table: str) -> None:
     """Remove the optional tables `table` does not refer to: the directory stays valid, the run is faster."""
-    needed = {table} | {parent for child, _, parent, _ in FOREIGN_KEYS if child == table}
+    needed = {table} | {relationship.parent for relationship in contract.relationships() if relationship.table == table}
     if needed & set(QUOTA_TABLES):
         needed |= set(QUOTA_TABLES)
     for name, contract_table in contract.tables().items():

@@ -9,17 +9,15 @@ when interrupted (Ctrl-C) and 143 when stopped by SIGTERM. A failed run publishe
 from __future__ import annotations
 
 import argparse
-import contextlib
 import re
-import signal
 import sys
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 from revops import DEMO_DATA_DIR
 from revops.dbt_runner import print_progress
 from revops.errors import RevopsError, UsageError, database_error_sentence, os_error_sentence
+from revops.interrupts import Stopped, recorded
 
 # What DuckDB says when the operating system refused a file operation.
 _MACHINE_REFUSED = re.compile(
@@ -37,12 +35,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         print(f"error: {message} (see {self.prog} --help)", file=sys.stderr)
         raise SystemExit(2)
-
-
-class Stopped(KeyboardInterrupt):
-    """SIGTERM, handled like Ctrl-C (dbt shuts down cleanly on KeyboardInterrupt) with its own exit code."""
-
-    exit_code = 143
 
 
 def _month(text: str) -> date:
@@ -199,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     command = arguments.command
     outcome = "; nothing was published." if command == "run" else "."
     try:
-        with _sigterm_as_interrupt():
+        with recorded():
             handlers[command](arguments)
     except RevopsError as error:
         for problem in error.problems:
@@ -236,24 +228,6 @@ def _environment_error(error: Exception) -> str | None:
     ):
         return database_error_sentence(error)
     return None
-
-
-@contextlib.contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """SIGTERM raises `Stopped` in the main thread, so a stopped run cleans up like an interrupted one."""
-
-    def stop(_signal: int, _frame: object) -> None:
-        raise Stopped
-
-    try:
-        previous = signal.signal(signal.SIGTERM, stop)
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """The input contract, read from the dbt sources YAML so that it is declared once.
 
-`models/staging/*/_*__sources.yml` lists every input table with its columns,
-types, key, accepted values and whether the table (or a column) may be absent.
-The validator and the generator both take the contract from here.
+`models/staging/*/_*__sources.yml` lists every input table with its columns, types, key,
+accepted values, whether the table (or a column) may be absent, and, as column `meta`, the
+relationships (`references: TABLE.COLUMN`), ranges (`min`, `max`, `max_exclusive`, `rule`) and
+ordered pairs (`not_before: COLUMN`, `not_above: COLUMN`). The validator, the generator and their
+tests all take the contract from here.
 """
 
 from __future__ import annotations
@@ -27,6 +29,43 @@ class Column:
     optional: bool = False  # may be missing from the file's header
     personal_data: bool = False
     accepted_values: tuple[str, ...] | None = None
+    references: tuple[str, str] | None = None  # (table, column) every value must exist in
+    minimum: float | None = None
+    maximum: float | None = None
+    max_exclusive: bool = False
+    rule: str | None = None  # why the range holds, said in the validator's sentence
+    not_before: str | None = None  # a column of the same row this value may not precede
+    not_above: str | None = None  # a column of the same row this value may not exceed
+
+    @property
+    def has_range(self) -> bool:
+        return self.minimum is not None or self.maximum is not None
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """Every non-empty `table.column` must be a `parent_column` of `parent` (when `parent` is given)."""
+
+    table: str
+    column: str
+    parent: str
+    parent_column: str
+
+
+@dataclass(frozen=True)
+class OrderedPair:
+    """In every row of `table`, `larger` is not smaller than `smaller`; `column` is the one declaring it."""
+
+    table: str
+    column: str
+    larger: str
+    smaller: str
+
+    @property
+    def phrase(self) -> str:
+        if self.column == self.larger:
+            return f"{_a(self.column)} before its {self.smaller}"
+        return f"{_a(self.column)} larger than its {self.larger}"
 
 
 @dataclass(frozen=True)
@@ -52,6 +91,26 @@ def _accepted_values(column: dict) -> tuple[str, ...] | None:
     return None
 
 
+def _column(column: dict) -> Column:
+    meta = column.get("meta") or {}
+    references = meta.get("references")
+    return Column(
+        name=column["name"],
+        data_type=column["data_type"],
+        nullable=bool(meta.get("nullable", False)),
+        optional=bool(meta.get("optional", False)),
+        personal_data=bool(meta.get("personal_data", False)),
+        accepted_values=_accepted_values(column),
+        references=tuple(references.split(".", 1)) if references else None,
+        minimum=meta.get("min"),
+        maximum=meta.get("max"),
+        max_exclusive=bool(meta.get("max_exclusive", False)),
+        rule=meta.get("rule"),
+        not_before=meta.get("not_before"),
+        not_above=meta.get("not_above"),
+    )
+
+
 @cache
 def tables() -> dict[str, Table]:
     """Every input table of the contract, by name."""
@@ -60,17 +119,7 @@ def tables() -> dict[str, Table]:
         for source in yaml.safe_load(path.read_text())["sources"]:
             for table in source["tables"]:
                 meta = table.get("meta") or {}
-                columns = tuple(
-                    Column(
-                        name=column["name"],
-                        data_type=column["data_type"],
-                        nullable=bool((column.get("meta") or {}).get("nullable", False)),
-                        optional=bool((column.get("meta") or {}).get("optional", False)),
-                        personal_data=bool((column.get("meta") or {}).get("personal_data", False)),
-                        accepted_values=_accepted_values(column),
-                    )
-                    for column in table["columns"]
-                )
+                columns = tuple(_column(column) for column in table["columns"])
                 found[table["name"]] = Table(
                     name=table["name"],
                     source=source["name"],
@@ -79,6 +128,50 @@ def tables() -> dict[str, Table]:
                     columns=columns,
                 )
     return found
+
+
+@cache
+def relationships() -> tuple[Relationship, ...]:
+    """Every declared relationship, in contract order."""
+    return tuple(
+        Relationship(table.name, column.name, *column.references)
+        for table in tables().values()
+        for column in table.columns
+        if column.references
+    )
+
+
+def ordered_pairs(table: Table) -> tuple[OrderedPair, ...]:
+    """The ordered pairs declared on `table`'s columns, in column order."""
+    pairs = []
+    for column in table.columns:
+        if column.not_before:
+            pairs.append(OrderedPair(table.name, column.name, larger=column.name, smaller=column.not_before))
+        if column.not_above:
+            pairs.append(OrderedPair(table.name, column.name, larger=column.not_above, smaller=column.name))
+    return tuple(pairs)
+
+
+def range_phrase(column: Column) -> str:
+    """What a value outside the column's range is, for the validator's sentence."""
+    low, high = _plain(column.minimum), _plain(column.maximum)
+    if column.maximum is None and column.minimum == 0:
+        phrase = f"a negative {column.name}"
+    elif column.maximum is None:
+        phrase = f"{_a(column.name)} below {low}"
+    elif column.minimum is None:
+        phrase = f"{_a(column.name)} {'of' if column.max_exclusive else 'above'} {high}{' or more' if column.max_exclusive else ''}"
+    else:
+        phrase = f"{_a(column.name)} outside {low} to {high}{' (exclusive)' if column.max_exclusive else ''}"
+    return f"{phrase} ({column.rule})" if column.rule else phrase
+
+
+def _plain(number: float | None) -> str:
+    return "" if number is None else f"{number:g}"
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[:1] in 'aeio' else 'a'} {word}"
 
 
 def _seed(name: str) -> list[dict[str, str]]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from revops import PROJECT_DIR
+from revops import PROJECT_DIR, interrupts
 from revops.errors import RevopsError
 
 Progress = Callable[[str], None]
@@ -161,6 +161,8 @@ def _invoke(args: Sequence[str], *, target_path: Path | None, progress: Progress
     finally:
         _release_database()
     outcome = DbtOutcome(seconds=time.perf_counter() - started)
+    # An interrupt can surface from dbt as another failure (a connection closed under a running node).
+    interrupts.raise_if_received()
     if isinstance(result.exception, KeyboardInterrupt):
         raise result.exception
     if result.exception is not None:

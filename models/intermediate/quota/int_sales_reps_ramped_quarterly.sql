@@ -40,14 +40,8 @@ reps_with_plan_dates as (
         ote_usd,
         role_start_date,
         end_date,
-        cast(
-            case
-                when extract(day from role_start_date) < {{ var('quota_ramp_first_month_before_day') }}
-                    then {{ dbt.date_trunc('month', 'role_start_date') }}
-                else {{ dbt.dateadd('month', 1, dbt.date_trunc('month', 'role_start_date')) }}
-            end as date
-        ) as first_ramp_month,
-        case when is_team_lead then coalesce(team_lead_since, role_start_date) end as team_lead_since
+        {{ first_ramp_month('role_start_date') }} as first_ramp_month,
+        {{ team_lead_since('is_team_lead', 'team_lead_since', 'role_start_date') }} as team_lead_since
     from sales_reps
 ),
 
@@ -55,13 +49,7 @@ reps_with_lead_plan as (
     select
         *,
         cast({{ dbt.dateadd('month', var('quota_ramp_months'), 'first_ramp_month') }} as date) as ramp_end_month,
-        cast(
-            case
-                when team_lead_since = cast({{ dbt.date_trunc('quarter', 'team_lead_since') }} as date)
-                    then team_lead_since
-                else {{ dbt.dateadd('month', 3, dbt.date_trunc('quarter', 'team_lead_since')) }}
-            end as date
-        ) as team_lead_plan_start_month
+        {{ team_lead_plan_start_month('team_lead_since') }} as team_lead_plan_start_month
     from reps_with_plan_dates
 ),
 

@@ -30,7 +30,8 @@ published as (
         active_customers,
         baseline_customers,
         is_provisional,
-        is_in_analysis_window
+        is_in_analysis_window,
+        {{ lifecycle_components_arr() }}
     from lifecycle_components
 )
 

@@ -33,7 +33,8 @@ published as (
         active_customers,
         baseline_customers,
         is_provisional,
-        is_in_analysis_window
+        is_in_analysis_window,
+        {{ lifecycle_components_arr() }}
     from product_lifecycle_components
 )
 

@@ -16,7 +16,10 @@ published as (
         first_paid_month,
         is_cross_sell,
         is_provisional,
-        is_in_analysis_window
+        is_in_analysis_window,
+        {{ mrr_to_arr('mrr_usd') }} as arr_usd,
+        {{ mrr_to_arr('previous_mrr_usd') }} as previous_arr_usd,
+        {{ mrr_to_arr('mrr_change_usd') }} as arr_change_usd
     from product_lifecycle_stages
     where stage is not null
 )

@@ -18,7 +18,10 @@ published as (
         ndr,
         gdr,
         logo_retention,
-        includes_provisional_month
+        includes_provisional_month,
+        {{ mrr_to_arr('starting_mrr_usd') }} as starting_arr_usd,
+        {{ mrr_to_arr('mrr_usd') }} as arr_usd,
+        {{ mrr_to_arr('capped_mrr_usd') }} as capped_arr_usd
     from cohort_retention
 )
 

@@ -17,7 +17,10 @@ published as (
         smallest_base_mrr_usd,
         ndr,
         gdr,
-        is_provisional
+        is_provisional,
+        {{ mrr_to_arr('base_mrr_usd') }} as base_arr_usd,
+        {{ mrr_to_arr('current_mrr_usd') }} as current_arr_usd,
+        {{ mrr_to_arr('capped_mrr_usd') }} as capped_arr_usd
     from rolling_retention
 )
 

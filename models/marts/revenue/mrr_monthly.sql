@@ -21,7 +21,9 @@ published as (
         is_spike_month,
         is_discounted_contract_month,
         cast(contract_discount as double) as contract_discount,
-        has_undecided_rule
+        has_undecided_rule,
+        {{ mrr_to_arr('mrr_usd') }} as arr_usd,
+        {{ mrr_to_arr('adjusted_mrr_usd') }} as adjusted_arr_usd
     from customer_months_adjusted
 )
 

@@ -5,9 +5,11 @@ source as (
 ),
 
 renamed as (
-    -- name stops here: published tables carry ids only.
+    -- The organization's name is a business's name, not a person's: it is kept (as company_name)
+    -- so the customers dimension can show it beside the id.
     select
         organization_id,
+        name as company_name,
         cast(created_at as timestamp) as created_at,
         region,
         industry,
