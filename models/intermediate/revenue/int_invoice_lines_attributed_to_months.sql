@@ -6,8 +6,9 @@
 -- product in a one-time-credit month). A line billed on a contract's usage account in
 -- a month the contract is in force carries that contract's discount
 -- (int_usage_accounts_under_contracts_monthly; 0 on any other account). Billing
--- configurations then decide what of it is MRR. Invoices of months after the reporting
--- month are left out.
+-- configurations then decide what of it is MRR; a line of an invoice paid by startup
+-- credits (is_paid_by_startup_credits, decided per account) is worth 0 whatever the
+-- customer's configuration. Invoices of months after the reporting month are left out.
 
 with
 
@@ -73,6 +74,7 @@ attributed as (
         usage_invoices.organization_id,
         lines_per_invoice_product.product_key,
         usage_invoices.period_start_month as month,
+        coalesce(usage_invoices.is_paid_by_startup_credits, false) as is_paid_by_startup_credits,
         lines_per_invoice_product.usage_units,
         lines_per_invoice_product.amount_usd,
         lines_per_invoice_product.amount_after_coupons_usd,

@@ -3,7 +3,7 @@
 -- contract's price (int_customer_product_months_spined: amount_at_contract_price_usd,
 -- 0 discount on an account outside every contract): when all of a product's lines have
 -- one discount, its value after spikes / (1 - it); when they differ, its value after
--- spikes x amount_after_coupons_usd / amount_at_contract_price_usd, the product's own
+-- spikes x amount_at_list_price_usd / amount_at_contract_price_usd, the product's own
 -- list-price factor; each rounded once to the cent half away from zero (exactly:
 -- macros/divide_to_cents). A product of a pay-as-you-go child team keeps its
 -- value beside an enterprise parent's discounted products.
@@ -41,7 +41,7 @@ adjusted as (
                 and product_months.lines_contract_discount is null
                 and product_months.amount_at_contract_price_usd > 0
                 then {{ divide_to_cents(
-                    'product_after_spikes.mrr_after_usd * product_months.amount_after_coupons_usd',
+                    'product_after_spikes.mrr_after_usd * product_months.amount_at_list_price_usd',
                     'product_months.amount_at_contract_price_usd',
                 ) }}
             else product_after_spikes.mrr_after_usd

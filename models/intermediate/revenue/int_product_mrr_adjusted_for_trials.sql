@@ -32,9 +32,13 @@ trial_lines_by_discount as (
         lines_attributed.product_key,
         lines_attributed.month,
         lines_attributed.contract_discount,
-        cast(
-            sum(lines_attributed.amount_after_coupons_usd) * (1 - lines_attributed.contract_discount) as decimal(18, 2)
-        ) as amount_at_contract_price_usd,
+        case
+            when lines_attributed.is_paid_by_startup_credits then cast(0 as decimal(18, 2))
+            else cast(
+                sum(lines_attributed.amount_after_coupons_usd) * (1 - lines_attributed.contract_discount)
+                as decimal(18, 2)
+            )
+        end as amount_at_contract_price_usd,
         sum(lines_attributed.refunded_usd) as refunded_usd,
         sum(lines_attributed.qualifying_refunded_usd) as qualifying_refunded_usd
     from lines_attributed
@@ -46,7 +50,8 @@ trial_lines_by_discount as (
         lines_attributed.organization_id,
         lines_attributed.product_key,
         lines_attributed.month,
-        lines_attributed.contract_discount
+        lines_attributed.contract_discount,
+        lines_attributed.is_paid_by_startup_credits
 ),
 
 trial_lines as (
