@@ -7,7 +7,8 @@
 -- invoice exactly). Tax counts when var include_tax_in_mrr is true. Refunds against an
 -- invoice reduce it (without tax, by their pre-tax share; never below 0). A
 -- startup-plan account's usage invoice whose period starts after its credits expired
--- counts before credits: credits still applied then are revenue.
+-- counts before credits: credits still applied then are revenue; one paid by startup
+-- credits before they expire counts 0, even with tax left to pay.
 -- Invoices dated after the reporting month, and the months after it, are left out.
 
 with
@@ -57,6 +58,8 @@ invoice_amounts as (
         ) as first_month,
         coalesce(credit_purchases_assigned.months_covered, 1) as months_covered,
         invoices_dated_up_to_the_reporting_month.is_after_startup_credit_expiry,
+        coalesce(invoices_dated_up_to_the_reporting_month.is_paid_by_startup_credits, false)
+            as is_paid_by_startup_credits,
         invoices_dated_up_to_the_reporting_month.total_usd,
         invoices_dated_up_to_the_reporting_month.tax_usd,
         invoices_dated_up_to_the_reporting_month.credit_applied_usd,
@@ -86,13 +89,19 @@ refunds_counted as (
     from invoice_amounts
 ),
 
+-- A bill whose usage startup credits pay in full is not revenue, even when tax is left
+-- to pay: tax alone is not recurring revenue, and the account is on credits.
 recognised_before_floor as (
     select
         *,
-        total_usd
-        {%- if not var('include_tax_in_mrr') %} - tax_usd{% endif %}
-        + case when is_after_startup_credit_expiry then credit_applied_usd else 0 end
-        - refunded_counted_usd as recognised_before_floor_usd
+        case
+            when is_paid_by_startup_credits then cast(0 as decimal(18, 2))
+            else
+                total_usd
+                {%- if not var('include_tax_in_mrr') %} - tax_usd{% endif %}
+                + case when is_after_startup_credit_expiry then credit_applied_usd else 0 end
+                - refunded_counted_usd
+        end as recognised_before_floor_usd
     from refunds_counted
 ),
 
