@@ -60,8 +60,9 @@ lines_per_invoice_product as (
         invoice_id,
         product_key,
         sum(usage_units) as usage_units,
-        sum(amount_usd) as amount_usd,
-        sum(amount_usd - discount_usd) as amount_after_coupons_usd
+        -- Lines can carry fractions of a cent: rounded once per invoice and product, not per line.
+        cast(sum(amount_usd) as decimal(18, 2)) as amount_usd,
+        cast(sum(amount_usd - discount_usd) as decimal(18, 2)) as amount_after_coupons_usd
     from invoice_line_items
     group by invoice_id, product_key
 ),
