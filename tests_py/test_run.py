@@ -863,11 +863,12 @@ def test_runs_as_of_a_month_are_repeatable_and_record_it(valid_inputs, tmp_path,
             '{"include_tax_in_mrr": false}',
         )
         # The reporting month is the as-of month, though February has invoices; org_1's January is
-        # inv_1's 154.00 less its 14.00 tax (the variable) less the 25.00 refund = 115.00.
+        # inv_1's 154.00 less its 14.00 tax (the variable) less the 25.00 refund's pre-tax share,
+        # 25.00 x 140.00 / 154.00 = 22.73: 140.00 - 22.73 = 117.27.
         assert connection.execute("select max(month) from marts.mrr_monthly").fetchone() == (date(2025, 1, 1),)
         assert connection.execute(
             "select mrr_usd from marts.mrr_monthly where organization_id = 'org_1' and month = '2025-01-01'"
-        ).fetchone() == (Decimal("115.00"),)
+        ).fetchone() == (Decimal("117.27"),)
 
 
 def test_without_as_of_build_info_records_none(published):

@@ -1,10 +1,9 @@
 {#-
     The shape every adjustment step shares (macros/revenue_adjustment_steps.sql): the keys and
     the values before and after are known, a row the rule does not apply to keeps its value,
-    and rule_inputs describes the rule's inputs exactly where it applies. A null flag counts
-    as false: the one-time-credit flag is null in a customer's first month with a qualifying
-    credit, where there is no month before to compare with. Returns the rows that break one
-    of these (one scan; the grain is tested apart).
+    and rule_inputs describes the rule's inputs exactly where it applies. The flag is never
+    null (a null is a failing row). Returns the rows that break one of these (one scan; the
+    grain is tested apart).
 -#}
 {% test revenue_adjustment_step(model, flag, keys) %}
 
@@ -25,6 +24,7 @@ failing as (
         or {% endfor -%}
         mrr_before_usd is null
         or mrr_after_usd is null
+        or {{ flag }} is null
         or (not is_step_applied and mrr_after_usd <> mrr_before_usd)
         or (is_step_applied and rule_inputs is null)
         or (not is_step_applied and rule_inputs is not null)

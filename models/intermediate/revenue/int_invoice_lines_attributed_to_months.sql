@@ -3,8 +3,12 @@
 -- amount after coupons, less the refunds issued against that invoice for that product
 -- ("refunds reduce the product they were issued for"), the refunds with a reason that
 -- triggers the one-time-credit rule kept apart as well (they are added back to the
--- product in a one-time-credit month). Billing configurations then decide what of it
--- is MRR. Invoices of months after the reporting month are left out.
+-- product in a one-time-credit month). A line billed on a contract's usage account in
+-- a month the contract is in force carries that contract's discount
+-- (int_usage_accounts_under_contracts_monthly; 0 on any other account). Billing
+-- configurations then decide what of it is MRR; a line of an invoice paid by startup
+-- credits (is_paid_by_startup_credits, decided per account) is worth 0 whatever the
+-- customer's configuration. Invoices of months after the reporting month are left out.
 
 with
 
@@ -26,6 +30,10 @@ credit_reasons as (
 
 months as (
     select * from {{ ref('int_months') }}
+),
+
+usage_accounts_under_contracts as (
+    select * from {{ ref('int_usage_accounts_under_contracts_monthly') }}
 ),
 
 usage_invoices as (
@@ -52,8 +60,9 @@ lines_per_invoice_product as (
         invoice_id,
         product_key,
         sum(usage_units) as usage_units,
-        sum(amount_usd) as amount_usd,
-        sum(amount_usd - discount_usd) as amount_after_coupons_usd
+        -- Lines can carry fractions of a cent: rounded once per invoice and product, not per line.
+        cast(sum(amount_usd) as decimal(18, 2)) as amount_usd,
+        cast(sum(amount_usd - discount_usd) as decimal(18, 2)) as amount_after_coupons_usd
     from invoice_line_items
     group by invoice_id, product_key
 ),
@@ -66,6 +75,7 @@ attributed as (
         usage_invoices.organization_id,
         lines_per_invoice_product.product_key,
         usage_invoices.period_start_month as month,
+        coalesce(usage_invoices.is_paid_by_startup_credits, false) as is_paid_by_startup_credits,
         lines_per_invoice_product.usage_units,
         lines_per_invoice_product.amount_usd,
         lines_per_invoice_product.amount_after_coupons_usd,
@@ -80,11 +90,23 @@ attributed as (
             and lines_per_invoice_product.product_key = refunds_per_invoice_product.product_key
 ),
 
-up_to_the_reporting_month as (
-    select attributed.*
+with_contract_discounts as (
+    select
+        attributed.*,
+        usage_accounts_under_contracts.contract_id,
+        coalesce(usage_accounts_under_contracts.contract_discount, 0) as contract_discount
     from attributed
+    left join usage_accounts_under_contracts
+        on
+            attributed.billing_customer_id = usage_accounts_under_contracts.billing_customer_id
+            and attributed.month = usage_accounts_under_contracts.month
+),
+
+up_to_the_reporting_month as (
+    select with_contract_discounts.*
+    from with_contract_discounts
     inner join months
-        on attributed.month = months.month
+        on with_contract_discounts.month = months.month
 )
 
 select * from up_to_the_reporting_month

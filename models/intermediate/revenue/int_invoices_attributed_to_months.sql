@@ -5,8 +5,10 @@
 -- int_credit_purchases_assigned_to_periods, or its own period when it matches no
 -- contract; cent remainders go to the first months, so the months add up to the
 -- invoice exactly). Tax counts when var include_tax_in_mrr is true. Refunds against an
--- invoice reduce it. A startup-plan account's usage invoice whose period starts after
--- its credits expired counts before credits: credits still applied then are revenue.
+-- invoice reduce it (without tax, by their pre-tax share; never below 0). A
+-- startup-plan account's usage invoice whose period starts after its credits expired
+-- counts before credits: credits still applied then are revenue; one paid by startup
+-- credits before they expire counts 0, even with tax left to pay.
 -- Invoices dated after the reporting month, and the months after it, are left out.
 
 with
@@ -56,6 +58,8 @@ invoice_amounts as (
         ) as first_month,
         coalesce(credit_purchases_assigned.months_covered, 1) as months_covered,
         invoices_dated_up_to_the_reporting_month.is_after_startup_credit_expiry,
+        coalesce(invoices_dated_up_to_the_reporting_month.is_paid_by_startup_credits, false)
+            as is_paid_by_startup_credits,
         invoices_dated_up_to_the_reporting_month.total_usd,
         invoices_dated_up_to_the_reporting_month.tax_usd,
         invoices_dated_up_to_the_reporting_month.credit_applied_usd,
@@ -67,14 +71,48 @@ invoice_amounts as (
         on invoices_dated_up_to_the_reporting_month.invoice_id = refunds_per_invoice.invoice_id
 ),
 
+-- A refund gives back tax in proportion to the invoice: without tax in MRR only its
+-- pre-tax share (refund x (total - tax) / total) is taken off, so a full refund of a
+-- taxed invoice leaves 0, not minus the tax.
+refunds_counted as (
+    select
+        *,
+        {%- if var('include_tax_in_mrr') %}
+            refunded_usd as refunded_counted_usd
+        {%- else %}
+            case
+                when total_usd > 0 and tax_usd > 0
+                    then {{ divide_to_cents('refunded_usd * (total_usd - tax_usd)', 'total_usd') }}
+                else refunded_usd
+            end as refunded_counted_usd
+        {%- endif %}
+    from invoice_amounts
+),
+
+-- A bill whose usage startup credits pay in full is not revenue, even when tax is left
+-- to pay: tax alone is not recurring revenue, and the account is on credits.
+recognised_before_floor as (
+    select
+        *,
+        case
+            when is_paid_by_startup_credits then cast(0 as decimal(18, 2))
+            else
+                total_usd
+                {%- if not var('include_tax_in_mrr') %} - tax_usd{% endif %}
+                + case when is_after_startup_credit_expiry then credit_applied_usd else 0 end
+                - refunded_counted_usd
+        end as recognised_before_floor_usd
+    from refunds_counted
+),
+
 recognised_amounts as (
     select
         *,
-        total_usd
-        {%- if not var('include_tax_in_mrr') %} - tax_usd{% endif %}
-        + case when is_after_startup_credit_expiry then credit_applied_usd else 0 end
-        - refunded_usd as recognised_usd
-    from invoice_amounts
+        case
+            when recognised_before_floor_usd < 0 then cast(0 as decimal(18, 2))
+            else recognised_before_floor_usd
+        end as recognised_usd
+    from recognised_before_floor
 ),
 
 in_cents as (

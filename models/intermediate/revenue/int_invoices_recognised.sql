@@ -13,6 +13,10 @@
 --   is_after_startup_credit_expiry  a startup-plan account's usage invoice whose period
 --                                   starts after the credits expired: credits still
 --                                   applied on it are revenue
+--   is_paid_by_startup_credits      on startup credits and billed entirely to them (credit
+--                                   applied, nothing left to pay before tax): decided per
+--                                   billing account and invoice, so a startup team on
+--                                   credits inside a paying customer still counts 0
 
 with
 
@@ -67,7 +71,13 @@ with_customers as (
         typed.is_usage_invoice
         and billing_customers_consolidated.is_startup_plan
         and coalesce(typed.period_start_date > billing_customers_consolidated.startup_credit_expires_date, false)
-            as is_after_startup_credit_expiry
+            as is_after_startup_credit_expiry,
+        typed.is_usage_invoice
+        and billing_customers_consolidated.is_startup_plan
+        and coalesce(typed.period_start_date <= billing_customers_consolidated.startup_credit_expires_date, true)
+        and typed.credit_applied_usd > 0
+        and typed.total_usd - typed.tax_usd <= 0
+            as is_paid_by_startup_credits
     from typed
     inner join billing_customers_consolidated
         on typed.billing_customer_id = billing_customers_consolidated.billing_customer_id

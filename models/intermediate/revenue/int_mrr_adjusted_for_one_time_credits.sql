@@ -41,13 +41,20 @@ with_neighbours as (
 decided as (
     select
         *,
-        qualifying_credit_usd > 0
-        and prior_month_mrr_usd > 0
-        and mrr_before_usd < prior_month_mrr_usd
-        and qualifying_credit_usd >= {{ var('one_time_credit_min_share_of_prior_month') }} * prior_month_mrr_usd
-            as is_credit_dip,
-        next_month_mrr_usd is not null
-        and next_month_mrr_usd * prior_months_count >= prior_months_sum_usd as is_recovered_next_month
+        -- A customer's first month has no month before it (nulls): the rule cannot apply, and
+        -- the published flags say false rather than nothing.
+        coalesce(
+            qualifying_credit_usd > 0
+            and prior_month_mrr_usd > 0
+            and mrr_before_usd < prior_month_mrr_usd
+            and qualifying_credit_usd >= {{ var('one_time_credit_min_share_of_prior_month') }} * prior_month_mrr_usd,
+            false
+        ) as is_credit_dip,
+        coalesce(
+            next_month_mrr_usd is not null
+            and next_month_mrr_usd * prior_months_count >= prior_months_sum_usd,
+            false
+        ) as is_recovered_next_month
     from with_neighbours
 ),
 

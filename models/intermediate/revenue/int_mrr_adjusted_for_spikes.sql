@@ -32,11 +32,14 @@ with_neighbours as (
 decided as (
     select
         *,
-        (coalesce(prior_month_mrr_usd, 0) > 0 or coalesce(second_prior_month_mrr_usd, 0) > 0)
-        and prior_months_count * mrr_before_usd > {{ var('spike_min_ratio_to_prior_average') }} * prior_months_sum_usd
-        and prior_months_count * mrr_before_usd - prior_months_sum_usd
-        >= prior_months_count * {{ var('spike_min_increase_usd') }}
-            as is_spike_before_next_month
+        coalesce(
+            (coalesce(prior_month_mrr_usd, 0) > 0 or coalesce(second_prior_month_mrr_usd, 0) > 0)
+            and prior_months_count * mrr_before_usd
+            > {{ var('spike_min_ratio_to_prior_average') }} * prior_months_sum_usd
+            and prior_months_count * mrr_before_usd - prior_months_sum_usd
+            >= prior_months_count * {{ var('spike_min_increase_usd') }},
+            false
+        ) as is_spike_before_next_month
     from with_neighbours
 ),
 

@@ -2,7 +2,10 @@
 -- customer's): in a one-time-credit month products keep their billed values (credits
 -- are not per product), except that a qualifying refund issued against a product is
 -- added back to that product; so a product billed for the first time that month keeps
--- its NEW and cross-sell month.
+-- its NEW and cross-sell month. Only what the refunds took off the product comes back:
+-- the value is the product's billed value less its other (non-qualifying) refunds,
+-- never below 0, so a refund that also paid back tax cannot lift the product above
+-- what it billed.
 
 with
 
@@ -23,8 +26,18 @@ adjusted as (
         customer_after_one_time_credits.is_one_time_credit_month,
         cast(
             case
-                when customer_after_one_time_credits.is_one_time_credit_month
-                    then product_after_trials.mrr_after_usd + product_after_trials.qualifying_refunded_usd
+                when
+                    customer_after_one_time_credits.is_one_time_credit_month
+                    and product_after_trials.qualifying_refunded_usd > 0
+                    and product_after_trials.billed_before_refunds_usd
+                    - (product_after_trials.refunded_usd - product_after_trials.qualifying_refunded_usd) > 0
+                    then
+                        product_after_trials.billed_before_refunds_usd
+                        - (product_after_trials.refunded_usd - product_after_trials.qualifying_refunded_usd)
+                when
+                    customer_after_one_time_credits.is_one_time_credit_month
+                    and product_after_trials.qualifying_refunded_usd > 0
+                    then 0
                 else product_after_trials.mrr_after_usd
             end as decimal(18, 2)
         ) as mrr_after_usd,

@@ -10,8 +10,10 @@ renamed as (
         invoice_id,
         product_key,
         cast(quantity as double) as usage_units,
-        cast(amount_usd as decimal(18, 2)) as amount_usd,
-        cast(discount_usd as decimal(18, 2)) as discount_usd
+        -- Billing systems price usage per unit, so a line can carry fractions of a cent; they
+        -- are kept exact here and rounded once per invoice and product, where lines are added up.
+        cast(amount_usd as decimal(18, 6)) as amount_usd,
+        cast(discount_usd as decimal(18, 6)) as discount_usd
     from source
 )
 

@@ -67,8 +67,9 @@ Plausibility (the constants of `revops.validate.rules` name every bound):
 - Ids (`*_id` columns) that look like email addresses are refused as personal data.
 
 Warnings do not stop the run: a credit purchase covering less than a month
-(`SHORT_CREDIT_PURCHASE_DAYS`) billed to an account that buys no contract's credits is probably a
-one-off top-up, which the warehouse counts as recurring revenue.
+(`SHORT_CREDIT_PURCHASE_DAYS`) that matches no contract (none buys its account's credits with a term
+running at its date, as the models match purchases) is probably a one-off top-up, which the warehouse
+counts as recurring revenue.
 
 With `snapshot_dir`, the validated text (trimmed, blanks as null, every contract table and
 column, absent ones empty) is written there as one Parquet file per table, and the build reads

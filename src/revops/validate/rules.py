@@ -127,7 +127,7 @@ RECOGNISED_STATUSES = ("open", "paid", "uncollectible")
 
 
 # A warning: a credit purchase shorter than this (period_end - period_start, in days; February is
-# 27 days with an inclusive end) whose account buys no contract's credits.
+# 27 days with an inclusive end) that matches no contract.
 SHORT_CREDIT_PURCHASE_DAYS = 27
 
 
