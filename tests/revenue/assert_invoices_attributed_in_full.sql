@@ -70,7 +70,7 @@ expected as (
                             then invoices.credit_applied_usd
                         else 0
                     end
-        {%- if var('include_tax_in_mrr') %}
+            {%- if var('include_tax_in_mrr') %}
                     - coalesce(refunds_per_invoice.refunded_usd, 0)
                 )
             {%- else %}
