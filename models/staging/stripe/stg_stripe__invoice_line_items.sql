@@ -44,8 +44,10 @@ renamed as (
         invoice_id,
         product_key,
         cast(quantity as double) as usage_units,
-        {{ stripe_minor_to_major('amount_minor', 'currency') }} as amount_usd,
-        {{ stripe_minor_to_major('discount_minor', 'currency') }} as discount_usd
+        -- The type of stg_billing__invoice_line_items, which keeps fractions of a cent of other
+        -- exports; Stripe's minor units have none, so the value is unchanged.
+        cast({{ stripe_minor_to_major('amount_minor', 'currency') }} as decimal(18, 6)) as amount_usd,
+        cast({{ stripe_minor_to_major('discount_minor', 'currency') }} as decimal(18, 6)) as discount_usd
     from products_per_invoice
 )
 

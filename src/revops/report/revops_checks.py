@@ -5,7 +5,7 @@ limit published tables) and its own sections, appended after the core ones."""
 from __future__ import annotations
 
 from revops.report import queries
-from revops.report.charts import BLUE, GAIN, LOSS, ORANGE, bar_chart
+from revops.report.charts import BLUE, GAIN, LOSS, ORANGE, bar_chart, both_widths
 from revops.report.formats import NONE, compact_usd, fraction_pct, month_label, number, short_month, usd
 from revops.report.page import section, table
 
@@ -70,12 +70,12 @@ def renewals_section(runway: list[dict], reporting_month, summary) -> str:
         (row["contract_id"], number(row["credits_remaining_usd"]), LOSS if row["is_early_renewal"] else BLUE)
         for row in runway
     ]
-    chart, marks = bar_chart(items, value_format=compact_usd, label="Credits remaining per contract")
+    chart, marks = both_widths(bar_chart, items=items, value_format=compact_usd, label="Credits remaining per contract")
     summary.charts["renewals"] = marks
     rows = [
         (
             row["contract_id"],
-            row["organization_id"],
+            (row["company_name"] or NONE, row["organization_id"]),
             usd(row["credits_bought_usd"]),
             usd(row["credits_remaining_usd"]),
             usd(row["average_burn_3m_usd"]),
@@ -116,8 +116,12 @@ def onboarding_section(cohorts: list[dict], summary) -> str:
         for row in oldest_first
     ]
     reference = None if goal is None else (goal * 100, "goal")
-    chart, marks = bar_chart(
-        items, value_format=lambda value: f"{value:.0f} %", label="Onboarding logo retention", reference=reference
+    chart, marks = both_widths(
+        bar_chart,
+        items=items,
+        value_format=lambda value: f"{value:.0f} %",
+        label="Onboarding logo retention",
+        reference=reference,
     )
     summary.charts["onboarding"] = marks
     rows = [
@@ -143,6 +147,7 @@ def onboarding_section(cohorts: list[dict], summary) -> str:
         "onboarding",
         marks,
         table(headers, rows),
+        wide=True,
     )
 
 
@@ -153,8 +158,8 @@ def allocation_section(books: list[dict], flags: list[dict], summary) -> str:
         for row in books
     ]
     reference = None if target is None else (target, "target")
-    chart, marks = bar_chart(
-        items, value_format=compact_usd, label="TAM book ARR at quarter start", reference=reference
+    chart, marks = both_widths(
+        bar_chart, items=items, value_format=compact_usd, label="TAM book ARR at quarter start", reference=reference
     )
     summary.charts["allocation"] = marks
     book_rows = [
@@ -171,7 +176,7 @@ def allocation_section(books: list[dict], flags: list[dict], summary) -> str:
     ]
     flag_rows = [
         (
-            row["organization_id"],
+            (row["company_name"] or NONE, row["organization_id"]),
             usd(row["arr_usd"]),
             row["owner_id"] or NONE,
             row["owner_role"] or NONE,
@@ -209,7 +214,9 @@ def cross_sell_section(adoption: list[dict], opportunities: list[dict], summary)
     items = [
         (short_month(row["quarter_start_month"]), number(row["average_products_paid"]), BLUE) for row in oldest_first
     ]
-    chart, marks = bar_chart(items, value_format=lambda value: f"{value:.2f}", label="Average products adopted")
+    chart, marks = both_widths(
+        bar_chart, items=items, value_format=lambda value: f"{value:.2f}", label="Average products adopted"
+    )
     summary.charts["cross_sell"] = marks
     adoption_rows = [
         (
@@ -264,7 +271,7 @@ def forecast_section(forecast: list[dict], backtest: list[dict], summary) -> str
     items += [
         (f"{short_month(row['forecast_month'])} forecast", number(row["forecast_mrr_usd"]), ORANGE) for row in forecast
     ]
-    chart, marks = bar_chart(items, value_format=compact_usd, label="Forecast adjusted MRR")
+    chart, marks = both_widths(bar_chart, items=items, value_format=compact_usd, label="Forecast adjusted MRR")
     summary.charts["forecast"] = marks
     forecast_rows = [
         (

@@ -1,14 +1,17 @@
 select
-    contract_id,
-    organization_id,
-    credits_bought_usd,
-    credits_remaining_usd,
-    average_burn_3m_usd,
-    runway_months,
-    projected_run_out_month,
-    contract_end_date,
-    is_early_renewal,
-    is_upcoming_renewal
-from marts.contract_credit_runway_monthly
-where month = $month
-order by projected_run_out_month asc nulls last, contract_id asc
+    runway.contract_id,
+    runway.organization_id,
+    customers.company_name,
+    runway.credits_bought_usd,
+    runway.credits_remaining_usd,
+    runway.average_burn_3m_usd,
+    runway.runway_months,
+    runway.projected_run_out_month,
+    runway.contract_end_date,
+    runway.is_early_renewal,
+    runway.is_upcoming_renewal
+from marts.contract_credit_runway_monthly as runway
+left join marts.customers as customers
+    on runway.organization_id = customers.organization_id
+where runway.month = $month
+order by runway.projected_run_out_month asc nulls last, runway.contract_id asc
