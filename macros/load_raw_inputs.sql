@@ -1,11 +1,12 @@
 {#-
-    Points schema `raw` at the input: one view per source table of the `billing`
-    and `crm` sources, every column as text. Nothing is copied: the staging
+    Points schema `raw` at the input: one view per source table of the `billing`,
+    `crm` and `stripe` sources, every column as text (the tables of the billing
+    source the run does not read are absent, so empty views). Nothing is copied: the staging
     models, tables, read each file once as they type it.
 
     `revops run` validates the input first and writes what it validated to a
-    private snapshot, one Parquet file per source table with every contract
-    column (env REVOPS_INPUT_SNAPSHOT_DIR names its folder): the build then
+    private snapshot, one Parquet file per source table of the run's billing
+    source with every contract column (env REVOPS_INPUT_SNAPSHOT_DIR names its folder): the build then
     reads exactly the validated values, even if the user's files change
     meanwhile. The snapshot is plain Parquet, so another engine's loader can
     read the same files.
@@ -37,18 +38,19 @@
         {%- set snapshot_dir = env_var('REVOPS_INPUT_SNAPSHOT_DIR', '') -%}
         {#- Views, not tables: a build file that still has tables in `raw` starts a fresh schema. -#}
         {%- set statements = ["set TimeZone = 'UTC'", 'drop schema if exists raw cascade', 'create schema raw'] -%}
-        {%- for source in graph.sources.values() | sort(attribute='name') if source.source_name in ['billing', 'crm'] -%}
+        {%- for source in graph.sources.values() | sort(attribute='name') if source.source_name in ['billing', 'crm', 'stripe'] -%}
             {%- if snapshot_dir -%}
-                {%- set found = [snapshot_dir ~ '/' ~ source.name ~ '.parquet'] -%}
+                {%- set candidates = [snapshot_dir ~ '/' ~ source.name ~ '.parquet'] -%}
             {%- else -%}
-                {%- set found = [] -%}
-                {%- for suffix in ['csv', 'parquet'] -%}
-                    {%- set path = var('data_dir') ~ '/' ~ source.name ~ '.' ~ suffix -%}
-                    {%- if run_query('select file from glob(' ~ duckdb__file_literal(path) ~ ')').rows | length -%}
-                        {%- do found.append(path) -%}
-                    {%- endif -%}
-                {%- endfor -%}
+                {%- set candidates = [var('data_dir') ~ '/' ~ source.name ~ '.csv', var('data_dir') ~ '/' ~ source.name ~ '.parquet'] -%}
             {%- endif -%}
+            {#- The snapshot holds only the tables of the run's billing source: the others are empty views. -#}
+            {%- set found = [] -%}
+            {%- for path in candidates -%}
+                {%- if run_query('select file from glob(' ~ duckdb__file_literal(path) ~ ')').rows | length -%}
+                    {%- do found.append(path) -%}
+                {%- endif -%}
+            {%- endfor -%}
             {%- if found | length == 0 -%}
                 {%- set null_columns = [] -%}
                 {%- for column in source.columns.values() -%}

@@ -5,7 +5,9 @@
     same exact file paths.
 
     Under `revops run` it reads the validator's snapshot (env
-    REVOPS_INPUT_SNAPSHOT_DIR): NAME.parquet for every source table, all there.
+    REVOPS_INPUT_SNAPSHOT_DIR): NAME.parquet for every source table of the run's
+    billing source (var billing_source) and of the CRM, all there. The other
+    billing source's tables are empty views in both cases.
     Without it (`dbt build --target spark`), the input directory (var `data_dir`):
     NAME.csv, else NAME.parquet. Spark SQL cannot test whether a file exists, and
     the folder is never listed: each candidate path gets a metadata-only table
@@ -22,8 +24,14 @@
     {%- if execute and flags.WHICH in ['run', 'build'] -%}
         {%- set snapshot_dir = env_var('REVOPS_INPUT_SNAPSHOT_DIR', '') -%}
         {%- set sources = [] -%}
-        {%- for source in graph.sources.values() | sort(attribute='name') if source.source_name in ['billing', 'crm'] -%}
+        {%- set read = [] -%}
+        {%- for source in graph.sources.values() | sort(attribute='name') if source.source_name in ['billing', 'crm', 'stripe'] -%}
             {%- do sources.append(source) -%}
+            {#- Only the run's billing source is read (the validator's snapshot holds only those tables);
+                the other billing source's tables are empty views, and their files are not even looked for. -#}
+            {%- if source.meta.get('billing_source') in [none, var('billing_source')] -%}
+                {%- do read.append(source) -%}
+            {%- endif -%}
         {%- endfor -%}
         {%- for statement in [
             'drop schema if exists raw cascade', 'drop schema if exists raw_files cascade',
@@ -33,11 +41,11 @@
         {%- endfor -%}
         {%- if snapshot_dir -%}
             {%- set found = {} -%}
-            {%- for source in sources -%}
+            {%- for source in read -%}
                 {%- do found.update({source.name: snapshot_dir ~ '/' ~ source.name ~ '.parquet'}) -%}
             {%- endfor -%}
         {%- else -%}
-            {%- set found = spark__find_input_files(var('data_dir'), sources) -%}
+            {%- set found = spark__find_input_files(var('data_dir'), read) -%}
         {%- endif -%}
         {%- for source in sources -%}
             {%- if source.name not in found -%}

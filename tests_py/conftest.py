@@ -150,6 +150,7 @@ def published(tmp_path_factory) -> Path:
     )
     assert completed.returncode == 0, completed.stderr[-4000:]
     assert "Published" in completed.stdout
+    assert "DuckDB may use" in completed.stderr and "--memory-limit sets it" in completed.stderr, completed.stderr
     return db
 
 

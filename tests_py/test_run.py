@@ -499,6 +499,7 @@ QUOTA_CASES = {
         join {REPS} as rep on rep.owner_id = account.owner_id and rep.quarter = account.held_back_paid_in_quarter
         where account.held_back_attainment_usd > 0 and not account.is_quarter_in_progress
           and rep.released_held_back_attainment_usd >= account.held_back_attainment_usd
+          and rep.released_held_back_commission_usd > 0
     """,
     "ramp_start_before_the_15th": f"""
         select count(*) from {REPS} as rep join {_demo_input("sales_reps")} as input using (owner_id)
@@ -640,8 +641,10 @@ def test_a_missing_data_directory_is_bad_input(tmp_path, previous, capsys):
         (["--var", "as_of_month=2025-01-01"], "--var as_of_month: use --as-of instead."),
         (["--var", "include_tax_in_mrr"], "--var 'include_tax_in_mrr' is not NAME=VALUE."),
         (["--as-of", "2025-13"], "argument --as-of: '2025-13' is not a month like 2026-10"),
+        (["--memory-limit", "lots"], "--memory-limit 'lots' is not a size like 6GB, 4096MiB or 40%."),
+        (["--memory-limit", "100MB"], "--memory-limit 100MB: give DuckDB at least 256MiB."),
     ],
-    ids=["unknown-variable", "variable-with-its-own-option", "no-value", "bad-month"],
+    ids=["unknown-variable", "variable-with-its-own-option", "no-value", "bad-month", "bad-size", "too-small"],
 )
 def test_a_bad_command_line_is_one_line_and_exit_2(tmp_path, previous, capsys, arguments, message):
     with pytest.raises(SystemExit) as exited:
@@ -860,11 +863,12 @@ def test_runs_as_of_a_month_are_repeatable_and_record_it(valid_inputs, tmp_path,
             '{"include_tax_in_mrr": false}',
         )
         # The reporting month is the as-of month, though February has invoices; org_1's January is
-        # inv_1's 154.00 less its 14.00 tax (the variable) less the 25.00 refund = 115.00.
+        # inv_1's 154.00 less its 14.00 tax (the variable) less the 25.00 refund's pre-tax share,
+        # 25.00 x 140.00 / 154.00 = 22.73: 140.00 - 22.73 = 117.27.
         assert connection.execute("select max(month) from marts.mrr_monthly").fetchone() == (date(2025, 1, 1),)
         assert connection.execute(
             "select mrr_usd from marts.mrr_monthly where organization_id = 'org_1' and month = '2025-01-01'"
-        ).fetchone() == (Decimal("115.00"),)
+        ).fetchone() == (Decimal("117.27"),)
 
 
 def test_without_as_of_build_info_records_none(published):

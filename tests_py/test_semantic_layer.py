@@ -329,3 +329,121 @@ def test_mf_query_groups_by_product_and_owner(semantic):
     }
     assert newest_year == by_owner
     assert len(by_owner) > 5 and ("", "Unassigned") in by_owner
+
+
+def test_mf_query_returns_credit_runway_and_onboarding_retention(semantic):
+    runway = query(
+        semantic,
+        "runway",
+        [
+            "contract_credits_used",
+            "contract_credits_remaining",
+            "early_renewal_contracts",
+            "upcoming_renewal_contracts",
+        ],
+        ["metric_time__month"],
+    )
+    onboarding = query(semantic, "onboarding", ["onboarding_logo_retention"], ["metric_time__quarter"])
+    with duckdb.connect(str(semantic["db"]), read_only=True) as connection:
+        expected_runway = connection.execute(
+            "select month, sum(credits_used_usd), sum(credits_remaining_usd),"
+            " count(case when is_early_renewal then 1 end), count(case when is_upcoming_renewal then 1 end)"
+            " from marts.contract_credit_runway_monthly group by month order by month"
+        ).fetchall()
+        expected_onboarding = connection.execute(
+            "select cohort_month, retained_customers, onboarding_customers"
+            " from marts.onboarding_retention_cohorts where is_complete order by cohort_month"
+        ).fetchall()
+    by_month = {date.fromisoformat(row["metric_time__month"][:10]): row for row in runway}
+    assert set(by_month) == {row[0] for row in expected_runway}
+    for month, used, remaining, early, upcoming in expected_runway:
+        assert money(by_month[month]["contract_credits_used"]) == used, month
+        assert money(by_month[month]["contract_credits_remaining"]) == remaining, month
+        assert int(by_month[month]["early_renewal_contracts"] or 0) == early, month
+        assert int(by_month[month]["upcoming_renewal_contracts"] or 0) == upcoming, month
+    by_quarter = {date.fromisoformat(row["metric_time__quarter"][:10]): row for row in onboarding}
+    for quarter, rows in by_period(expected_onboarding, "quarter").items():
+        retained = sum(row[1] for row in rows)
+        customers = sum(row[2] for row in rows)
+        assert float(by_quarter[quarter]["onboarding_logo_retention"]) == pytest.approx(retained / customers), quarter
+
+
+def test_mf_query_returns_tam_books_and_allocation_checks(semantic):
+    books = query(
+        semantic,
+        "books",
+        ["tam_book_accounts_at_start", "tam_book_arr_at_start", "tam_book_accounts_to_remove"],
+        ["metric_time__quarter", "sales_rep"],
+    )
+    checks = query(
+        semantic, "allocation", ["accounts_missing_owner", "accounts_owner_role_mismatch"], ["metric_time__month"]
+    )
+    with duckdb.connect(str(semantic["db"]), read_only=True) as connection:
+        expected_books = connection.execute(
+            "select quarter_start_month, owner_id, accounts_at_start, book_arr_at_start_usd, accounts_to_remove"
+            " from marts.tam_book_allocation_quarterly order by quarter_start_month, owner_id"
+        ).fetchall()
+        missing, mismatched = connection.execute(
+            "select count(case when is_missing_owner then 1 end), count(case when is_owner_role_mismatch then 1 end)"
+            " from marts.account_allocation"
+        ).fetchone()
+    by_key = {(date.fromisoformat(row["metric_time__quarter"][:10]), row["sales_rep"]): row for row in books}
+    assert set(by_key) == {(row[0], row[1]) for row in expected_books}
+    for quarter, owner, accounts, arr, to_remove in expected_books:
+        row = by_key[(quarter, owner)]
+        assert int(row["tam_book_accounts_at_start"]) == accounts, (quarter, owner)
+        assert money(row["tam_book_arr_at_start"]) == arr, (quarter, owner)
+        assert int(row["tam_book_accounts_to_remove"]) == to_remove, (quarter, owner)
+    assert len(checks) == 1
+    assert int(checks[0]["accounts_missing_owner"]) == missing
+    assert int(checks[0]["accounts_owner_role_mismatch"]) == mismatched
+    assert missing > 0 and mismatched > 0  # the demo exercises both checks
+
+
+def test_mf_query_returns_cross_sell_measures(semantic):
+    rows = query(
+        semantic,
+        "cross_sell",
+        ["cross_sell_opportunities_created", "cross_sell_win_rate", "average_products_adopted"],
+        ["metric_time__quarter"],
+    )
+    by_quarter = {date.fromisoformat(row["metric_time__quarter"][:10]): row for row in rows}
+    with duckdb.connect(str(semantic["db"]), read_only=True) as connection:
+        opportunities = connection.execute(
+            "select quarter_start_month, sum(opportunities_created), sum(opportunities_won),"
+            " sum(opportunities_won + opportunities_lost)"
+            " from marts.cross_sell_opportunities_quarterly group by quarter_start_month order by quarter_start_month"
+        ).fetchall()
+        adoption = connection.execute(
+            "select quarter_start_month, average_products_paid from marts.products_adopted_quarterly"
+        ).fetchall()
+    for quarter, created, won, closed in opportunities:
+        assert int(by_quarter[quarter]["cross_sell_opportunities_created"] or 0) == created, quarter
+        if closed:
+            assert float(by_quarter[quarter]["cross_sell_win_rate"]) == pytest.approx(won / closed), quarter
+    for quarter, average in adoption:
+        assert float(by_quarter[quarter]["average_products_adopted"]) == pytest.approx(average), quarter
+    assert any(closed for _, _, _, closed in opportunities)  # the demo closes cross-sells
+
+
+def test_mf_query_returns_the_forecast_and_its_backtest(semantic):
+    forecast = query(semantic, "forecast", ["forecast_mrr"], ["metric_time__month"])
+    backtest = query(semantic, "backtest", ["backtest_wape"], ["backtest_period__horizon_months"])
+    with duckdb.connect(str(semantic["db"]), read_only=True) as connection:
+        expected_forecast = connection.execute(
+            "select forecast_month, forecast_mrr_usd from marts.mrr_forecast_totals_monthly order by forecast_month"
+        ).fetchall()
+        expected_backtest = dict(
+            connection.execute(
+                "select horizon_months, sum(absolute_error_usd) / sum(actual_mrr_usd)"
+                " from marts.mrr_forecast_backtest group by horizon_months"
+            ).fetchall()
+        )
+    assert [(date.fromisoformat(row["metric_time__month"][:10]), cents(row["forecast_mrr"])) for row in forecast] == [
+        (month, total) for month, total in expected_forecast
+    ]
+    assert len(expected_forecast) == 2
+    assert {int(row["backtest_period__horizon_months"]) for row in backtest} == set(expected_backtest) == {1, 2}
+    for row in backtest:
+        horizon = int(row["backtest_period__horizon_months"])
+        assert float(row["backtest_wape"]) == pytest.approx(float(expected_backtest[horizon])), horizon

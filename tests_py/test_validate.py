@@ -870,17 +870,24 @@ def test_a_short_credit_purchase_without_a_contract_is_a_warning(valid_inputs: P
         # 27 days, February with an inclusive end: a whole month.
         "inv_9,cus_1,credit_purchase,paid,2025-02-01,2025-02-28,usd,500.00,0.00,0.00,0.00,500.00,500.00,"
         "2025-02-01T00:00:00Z,,2025-02-01T00:00:00Z",
-        # 10 days, but cus_4 buys ctr_1's credits.
+        # 10 days, but cus_4 buys ctr_1's credits (1 January 2025 for 12 months): it pays ctr_1.
         "inv_10,cus_4,credit_purchase,paid,2025-03-01,2025-03-11,usd,500.00,0.00,0.00,0.00,500.00,500.00,"
         "2025-03-01T00:00:00Z,,2025-03-01T00:00:00Z",
+        # One day, dated before ctr_1 starts: it pays ctr_1's first period.
+        "inv_11,cus_4,credit_purchase,paid,2024-12-20,2024-12-20,usd,500.00,0.00,0.00,0.00,500.00,500.00,"
+        "2024-12-20T00:00:00Z,,2024-12-20T00:00:00Z",
+        # One day on cus_4's account, but dated after ctr_1's term ended (1 January 2026): it matches no contract.
+        "inv_12,cus_4,credit_purchase,paid,2026-03-05,2026-03-05,usd,6000.00,0.00,0.00,0.00,6000.00,6000.00,"
+        "2026-03-05T00:00:00Z,,2026-03-05T00:00:00Z",
     )
     warnings: list[str] = []
-    assert validate(valid_inputs, warn=warnings.append)["invoices"] == 10
+    assert validate(valid_inputs, warn=warnings.append)["invoices"] == 12
     assert warnings == [
-        "invoices.csv, column period_end: 1 row has a credit_purchase invoice covering less than a month "
-        "(period_end - period_start under 27 days) for a billing customer that is no contract's "
-        "credits_billing_customer_id in contracts.csv: a one-off top-up counts as recurring revenue for its "
-        'month, e.g. line 9: invoice_id "inv_8", period_start "2025-02-01", period_end "2025-02-27".'
+        "invoices.csv, column period_end: 2 rows have a credit_purchase invoice covering less than a month "
+        "(period_end - period_start under 27 days) that matches no contract in contracts.csv (no contract buys "
+        "that billing customer's credits with a term running at period_start): a one-off top-up counts as "
+        'recurring revenue for its month, e.g. line 9: invoice_id "inv_8", period_start "2025-02-01", '
+        'period_end "2025-02-27"; line 13: invoice_id "inv_12", period_start "2026-03-05", period_end "2026-03-05".'
     ]
 
 

@@ -1,4 +1,4 @@
-"""The `revops` command-line program: run, export, generate, report, docs.
+"""The `revops` command-line program: run, check, export, generate, report, docs.
 
 Every failure is one line per problem on standard error (`error: ...`) and an exit code: 2 for bad
 input or a bad command line, 1 for a failed build or test and for anything else that stopped the
@@ -26,7 +26,7 @@ _MACHINE_REFUSED = re.compile(
 )
 
 # Project variables with an option of their own.
-OWN_OPTIONS = {"data_dir": "--data-dir", "as_of_month": "--as-of"}
+OWN_OPTIONS = {"data_dir": "--data-dir", "as_of_month": "--as-of", "billing_source": "--billing-source"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -83,11 +83,33 @@ def _parser() -> argparse.ArgumentParser:
         help="with --engine spark: the Spark master (default: REVOPS_SPARK_MASTER, else local[*]; e.g. spark://HOST:7077)",
     )
     run.add_argument(
+        "--memory-limit",
+        default=None,
+        metavar="SIZE",
+        help="how much memory DuckDB may use, e.g. 6GB or 40%% (default: a quarter of the machine's, at least 2 GiB); "
+        "the rest spills to disk (with --engine spark it bounds the validator and publishing; "
+        "REVOPS_SPARK_DRIVER_MEMORY bounds Spark)",
+    )
+    run.add_argument(
+        "--billing-source",
+        choices=["billing", "stripe"],
+        default="billing",
+        help="the billing export in --data-dir: the project's own files or Stripe's tables as Fivetran lands them",
+    )
+    run.add_argument(
         "--var",
         action="append",
         default=[],
         metavar="NAME=VALUE",
         help="set a project variable of dbt_project.yml (repeatable; the value is read as YAML: 12, true, [3, 6])",
+    )
+
+    check = commands.add_parser("check", help="validate and profile the input without building")
+    check.add_argument(
+        "--data-dir", type=Path, default=None, help=f"the input directory (default: the demo data, {DEMO_DATA_DIR})"
+    )
+    check.add_argument(
+        "--as-of", type=_as_of, default=None, metavar="YYYY-MM", help="check as `revops run --as-of` would"
     )
 
     export = commands.add_parser("export", help="write every published table to files")
@@ -102,6 +124,12 @@ def _parser() -> argparse.ArgumentParser:
     generate.add_argument("--seed", type=int, default=7)
     generate.add_argument("--end-month", type=_month, default=date(2026, 10, 1), help="the last month, e.g. 2026-10")
     generate.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    generate.add_argument(
+        "--billing-format",
+        choices=["billing", "stripe"],
+        default="billing",
+        help="the billing data as the project's own files or as Stripe's tables (Fivetran)",
+    )
 
     report = commands.add_parser("report", help="write a self-contained HTML report of the published tables")
     report.add_argument("--db", type=Path, default=Path("revops.duckdb"), help="the published DuckDB file")
@@ -149,7 +177,12 @@ def _warn(sentence: str) -> None:
 def _run(arguments: argparse.Namespace) -> None:
     from revops.pipeline import RunOptions, run
 
-    options = RunOptions(as_of=arguments.as_of, variables=_variables(arguments.var))
+    options = RunOptions(
+        as_of=arguments.as_of,
+        variables=_variables(arguments.var),
+        memory_limit=arguments.memory_limit,
+        billing_source=arguments.billing_source,
+    )
     if arguments.spark_master and arguments.engine != "spark":
         raise UsageError("--spark-master needs --engine spark.")
     report = run(
@@ -165,6 +198,22 @@ def _run(arguments: argparse.Namespace) -> None:
     for table, rows in sorted(report.published_rows.items()):
         print(f"  marts.{table}: {rows:,} rows")
     print("Timings: " + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in report.seconds.items()))
+
+
+def _check(arguments: argparse.Namespace) -> None:
+    from datetime import UTC, datetime
+
+    from revops.validate import Plausibility
+    from revops.validate.profile import check
+
+    data_dir = Path(arguments.data_dir or DEMO_DATA_DIR)
+    plausibility = Plausibility(today=datetime.now(UTC).date(), as_of=arguments.as_of)
+    found = check(data_dir, print_progress, plausibility=plausibility, warn=_warn)
+    for sentence in found.warnings:
+        _warn(sentence)
+    print(f"The input in {data_dir} is valid ({sum(found.rows.values()):,} rows); nothing was built.")
+    for line in found.lines():
+        print(line)
 
 
 def _export(arguments: argparse.Namespace) -> None:
@@ -188,6 +237,7 @@ def _generate(arguments: argparse.Namespace) -> None:
         end_month=arguments.end_month,
         file_format=arguments.format,
         progress=print_progress,
+        billing_format=arguments.billing_format,
     )
     print(f"Wrote {sum(rows.values()):,} rows in {len(rows)} files to {arguments.out}")
 
@@ -209,7 +259,14 @@ def _docs(arguments: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
-    handlers = {"run": _run, "export": _export, "generate": _generate, "report": _report, "docs": _docs}
+    handlers = {
+        "run": _run,
+        "check": _check,
+        "export": _export,
+        "generate": _generate,
+        "report": _report,
+        "docs": _docs,
+    }
     command = arguments.command
     outcome = "; nothing was published." if command == "run" else "."
     try:

@@ -24,7 +24,7 @@ SOURCE_FILES = sorted((PROJECT_DIR / "models" / "staging").glob("*/_*__sources.y
 @dataclass(frozen=True)
 class Column:
     name: str
-    data_type: str  # varchar, date, timestamp, decimal, double, integer, boolean
+    data_type: str  # varchar (YAML: string or varchar), date, timestamp, decimal, double, integer, bigint, boolean
     nullable: bool = False
     optional: bool = False  # may be missing from the file's header
     personal_data: bool = False
@@ -75,6 +75,7 @@ class Table:
     required: bool
     key: tuple[str, ...]
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    billing_source: str | None = None  # read only when the run's billing source is this one; None: always
 
     def column(self, name: str) -> Column:
         return next(column for column in self.columns if column.name == name)
@@ -82,6 +83,16 @@ class Table:
     @property
     def column_names(self) -> list[str]:
         return [column.name for column in self.columns]
+
+
+# `string` is the portable spelling (Spark refuses varchar without a length); both are text.
+_DATA_TYPES = {"string": "varchar"}
+
+BILLING_SOURCES = ("billing", "stripe")  # the billing exports a run can read (`--billing-source`)
+
+# What a Stripe product or price may map to besides a catalogue key: prepaid credits (the invoice is a
+# credit purchase) or nothing (the amount stays in the invoice's total, in no product).
+STRIPE_PRODUCT_KEYS = ("credits", "ignore")
 
 
 def _accepted_values(column: dict) -> tuple[str, ...] | None:
@@ -96,7 +107,7 @@ def _column(column: dict) -> Column:
     references = meta.get("references")
     return Column(
         name=column["name"],
-        data_type=column["data_type"],
+        data_type=_DATA_TYPES.get(column["data_type"], column["data_type"]),
         nullable=bool(meta.get("nullable", False)),
         optional=bool(meta.get("optional", False)),
         personal_data=bool(meta.get("personal_data", False)),
@@ -112,8 +123,8 @@ def _column(column: dict) -> Column:
 
 
 @cache
-def tables() -> dict[str, Table]:
-    """Every input table of the contract, by name."""
+def all_tables() -> dict[str, Table]:
+    """Every input table of every source, whichever billing source it belongs to, by name."""
     found: dict[str, Table] = {}
     for path in SOURCE_FILES:
         for source in yaml.safe_load(path.read_text())["sources"]:
@@ -126,16 +137,25 @@ def tables() -> dict[str, Table]:
                     required=bool(meta.get("required", False)),
                     key=tuple(meta["key"]),
                     columns=columns,
+                    billing_source=meta.get("billing_source"),
                 )
     return found
 
 
 @cache
-def relationships() -> tuple[Relationship, ...]:
-    """Every declared relationship, in contract order."""
+def tables(billing_source: str = "billing") -> dict[str, Table]:
+    """The input tables a run reads when its billing export is `billing_source`, by name."""
+    if billing_source not in BILLING_SOURCES:
+        raise ValueError(f"unknown billing source {billing_source!r}")
+    return {name: table for name, table in all_tables().items() if table.billing_source in (None, billing_source)}
+
+
+@cache
+def relationships(billing_source: str = "billing") -> tuple[Relationship, ...]:
+    """Every declared relationship between the tables of `billing_source`'s runs, in contract order."""
     return tuple(
         Relationship(table.name, column.name, *column.references)
-        for table in tables().values()
+        for table in tables(billing_source).values()
         for column in table.columns
         if column.references
     )

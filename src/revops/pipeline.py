@@ -14,6 +14,7 @@ from pathlib import Path
 from revops import DEMO_DATA_DIR, PROJECT_DIR
 from revops.dbt_runner import Progress, environment, invoke, project_vars
 from revops.errors import InputError, RevopsError
+from revops.memory import SpillWatcher, describe, duckdb_setting, machine_memory_bytes, memory_limit_bytes
 from revops.publish import input_files, input_fingerprint, publish
 from revops.workspace import Workspace
 
@@ -32,10 +33,13 @@ class RunReport:
 @dataclass(frozen=True)
 class RunOptions:
     """What to build: the reporting month (None: the newest month with a usage invoice) and the
-    project variables to override (names declared in dbt_project.yml `vars:`)."""
+    project variables to override (names declared in dbt_project.yml `vars:`), and DuckDB's memory
+    limit (`--memory-limit`, e.g. 6GB or 40%; None: see `revops.memory`)."""
 
     as_of: date | None = None
     variables: dict[str, object] = field(default_factory=dict)
+    memory_limit: str | None = None
+    billing_source: str = "billing"  # the billing export read: the project's files or Stripe's tables
 
     def recognised_statuses(self) -> tuple[str, ...]:
         """The invoice statuses that count as revenue (dbt var recognised_invoice_statuses)."""
@@ -89,10 +93,20 @@ def run(
         raise RevopsError(f"The folder for the database, {db_path.parent}, does not exist.")
     if db_path.is_dir():
         raise RevopsError(f"--db {db_path} is a folder; name the DuckDB file to publish.")
+    limit = memory_limit_bytes(options.memory_limit)
     report = RunReport()
     with Workspace(db_path) as workspace:
         if workspace.removed:
             progress(f"Removed what an interrupted run left behind: {', '.join(workspace.removed)}")
+        workspace.spill_dir.mkdir()
+        share = f"{limit / machine_memory_bytes():.0%} of this machine's {describe(machine_memory_bytes())}"
+        # On Spark, DuckDB only validates and publishes; Spark's own memory is its profile's settings.
+        role = " to validate and publish" if engine == "spark" else ""
+        progress(
+            f"DuckDB may use {describe(limit)} of memory{role} ({share}; --memory-limit sets it) "
+            f"and spills the rest to {workspace.spill_dir}"
+        )
+        workspace.memory_limit = duckdb_setting(limit)
         fingerprint = _validate(data_dir, workspace, options, report, progress, warn)
         if engine == "spark":
             _build_on_spark(workspace, options, report, target_path, progress, spark_master)
@@ -136,9 +150,17 @@ def _validate(
     plausibility = Plausibility(
         today=datetime.now(UTC).date(), as_of=options.as_of, recognised_statuses=options.recognised_statuses()
     )
-    report.input_rows = validate(
-        data_dir, progress=progress, plausibility=plausibility, snapshot_dir=workspace.snapshot_dir, warn=warn
-    )
+    with SpillWatcher(workspace.spill_dir) as spill:
+        report.input_rows = validate(
+            data_dir,
+            progress=progress,
+            plausibility=plausibility,
+            snapshot_dir=workspace.snapshot_dir,
+            warn=warn,
+            billing_source=options.billing_source,
+            duckdb_config={"memory_limit": workspace.memory_limit, "temp_directory": str(workspace.spill_dir)},
+        )
+    _say_spilled(spill, "validation", progress)
     changed = [name for name, state in _file_states(data_dir).items() if before.get(name) != state]
     changed += [name for name in before if not (data_dir / name).exists()]
     if changed:
@@ -176,11 +198,20 @@ def _build(
     variables = options.dbt_vars()
     target = target or []
     build = ["build", *target, "--exclude-resource-type", "unit_test"] if variables else ["build", *target]
-    common = {"db_path": workspace.build_db, "target_path": target_path, "progress": progress}
-    outcomes = [invoke(build, snapshot_dir=workspace.snapshot_dir, variables=variables, **common)]
-    if variables:
-        progress("Unit tests, under the project's own settings")
-        outcomes.append(invoke(["test", *target, "--select", "test_type:unit"], **common))
+    common = {
+        "db_path": workspace.build_db,
+        "target_path": target_path,
+        "progress": progress,
+        "memory_limit": workspace.memory_limit,
+        "spill_dir": workspace.spill_dir,
+        "billing_source": options.billing_source,
+    }
+    with SpillWatcher(workspace.spill_dir) as spill:
+        outcomes = [invoke(build, snapshot_dir=workspace.snapshot_dir, variables=variables, **common)]
+        if variables:
+            progress("Unit tests, under the project's own settings")
+            outcomes.append(invoke(["test", *target, "--select", "test_type:unit"], **common))
+    _say_spilled(spill, "the dbt build", progress)
     report.seconds["dbt build"] = sum(outcome.seconds for outcome in outcomes)
     for outcome in outcomes:
         for status, count in outcome.counts.items():
@@ -220,10 +251,16 @@ def _build_on_spark(
             db_path=workspace.build_db,
             target_path=target_path,
             progress=progress,
+            billing_source=options.billing_source,
         )
     manifest = Path(target_path or PROJECT_DIR / "target") / "manifest.json"
     import_parquet_tables(export_dir, workspace.build_db, contract_types(manifest))
     report.seconds["spark export"] = time.perf_counter() - started
+
+
+def _say_spilled(spill: SpillWatcher, phase: str, progress: Progress) -> None:
+    if spill.peak_bytes:
+        progress(f"{phase} did not fit in the memory limit and spilled up to {describe(spill.peak_bytes)} to disk")
 
 
 def _keep(build_db: Path, destination: Path) -> None:

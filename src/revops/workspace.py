@@ -34,6 +34,7 @@ class Workspace:
         self.build_dir = self.db_path.with_name(f".{name}.build-{os.getpid()}")
         self._leftover = re.compile(rf"\.{re.escape(name)}\.(build-\d+|publishing-\d+(\.wal)?|build\.duckdb(\.wal)?)")
         self._lock_fd: int | None = None
+        self.memory_limit: str | None = None  # DuckDB's memory_limit for this run's connections
         self.removed: list[str] = []  # the leftovers this run cleaned up
 
     @property
@@ -45,6 +46,11 @@ class Workspace:
     @property
     def snapshot_dir(self) -> Path:
         return self.build_dir / "inputs"
+
+    @property
+    def spill_dir(self) -> Path:
+        """Where DuckDB writes what does not fit in the memory limit (see `revops.memory`)."""
+        return self.build_dir / "spill"
 
     def __enter__(self) -> Workspace:
         self._lock_fd = self._lock()

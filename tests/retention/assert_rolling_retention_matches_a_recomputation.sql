@@ -43,7 +43,7 @@ recomputed as (
         sum(current_mrr_usd) as current_mrr_usd,
         sum(case when current_mrr_usd < base_mrr_usd then current_mrr_usd else base_mrr_usd end) as capped_mrr_usd
     from base_and_current_months
-    where lookback_months in ({{ var('retention_lookback_months') | join(', ') }})
+    where lookback_months in ({{ retention_lookback_months() | join(', ') }})
     group by month, lookback_months
 ),
 

@@ -1,7 +1,8 @@
 -- Spreading never creates or loses a cent: for every recognised usage or credit-purchase
 -- invoice dated up to the reporting month, the months it is attributed to add up to its
 -- total (tax per include_tax_in_mrr, a startup account's credits added back after they
--- expired) less its refunds, recomputed here from staging. A credit purchase whose
+-- expired) less its refunds, never below 0, and 0 for a bill startup credits pay in full,
+-- recomputed here from staging. A credit purchase whose
 -- payment period runs past the reporting month is cut there: its attributed months are
 -- exactly the months of its period up to the reporting month, and add up to no more.
 
@@ -47,17 +48,42 @@ refunds_per_invoice as (
 expected as (
     select
         invoices.invoice_id,
-        invoices.total_usd
-        {%- if not var('include_tax_in_mrr') %} - invoices.tax_usd{% endif %}
-        + case
+        case
+            -- A bill whose usage startup credits pay in full counts 0, tax or not.
             when
                 invoices.invoice_type = 'usage'
                 and billing_customers.is_startup_plan
-                and invoices.period_start_date > billing_customers.startup_credit_expires_date
-                then invoices.credit_applied_usd
-            else 0
-        end
-        - coalesce(refunds_per_invoice.refunded_usd, 0) as expected_usd,
+                and not coalesce(invoices.period_start_date > billing_customers.startup_credit_expires_date, false)
+                and invoices.credit_applied_usd > 0
+                and invoices.total_usd - invoices.tax_usd <= 0
+                then 0
+            -- Never below 0; without tax, a refund takes off only its pre-tax share.
+            else
+                greatest(
+                    cast(0 as decimal(18, 2)), invoices.total_usd
+                    {%- if not var('include_tax_in_mrr') %} - invoices.tax_usd{% endif %}
+                    + case
+                        when
+                            invoices.invoice_type = 'usage'
+                            and billing_customers.is_startup_plan
+                            and invoices.period_start_date > billing_customers.startup_credit_expires_date
+                            then invoices.credit_applied_usd
+                        else 0
+                    end
+            {%- if var('include_tax_in_mrr') %}
+                    - coalesce(refunds_per_invoice.refunded_usd, 0)
+                )
+            {%- else %}
+                - case
+                    when invoices.total_usd > 0 and invoices.tax_usd > 0
+                        then round(
+                            coalesce(refunds_per_invoice.refunded_usd, 0) * (invoices.total_usd - invoices.tax_usd)
+                            / invoices.total_usd, 2
+                        )
+                    else coalesce(refunds_per_invoice.refunded_usd, 0)
+                end)
+                {%- endif %}
+        end as expected_usd,
         case
             when credit_purchases_assigned.invoice_id is null then 1
             else

@@ -21,21 +21,11 @@ months as (
     select * from {{ ref('int_months') }}
 ),
 
-reporting_month as (
-    select max(month) as reporting_month
-    from months
-),
-
 with_previous_month as (
     select
         organization_id,
         month,
-        adjusted_mrr_usd as mrr_usd,
-        coalesce(
-            lag(adjusted_mrr_usd, 1) over (partition by organization_id order by month),
-            cast(0 as decimal(18, 2))
-        ) as previous_mrr_usd,
-        min(case when adjusted_mrr_usd > 0 then month end) over (partition by organization_id) as first_paid_month
+        {{ lifecycle_previous_month('adjusted_mrr_usd', 'organization_id') }}
     from customer_months_adjusted
 ),
 
@@ -65,12 +55,10 @@ flagged as (
         staged.previous_mrr_usd,
         cast(staged.mrr_usd - staged.previous_mrr_usd as decimal(18, 2)) as mrr_change_usd,
         months.is_newest_month as is_provisional,
-        {{ months_between('staged.month', 'reporting_month.reporting_month') }}
-        < {{ var('analysis_window_months') }} as is_in_analysis_window
+        months.is_in_analysis_window
     from staged
     inner join months
         on staged.month = months.month
-    cross join reporting_month
 )
 
 select * from flagged

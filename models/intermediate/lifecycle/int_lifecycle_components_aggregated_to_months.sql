@@ -22,11 +22,6 @@ months as (
     select * from {{ ref('int_months') }}
 ),
 
-reporting_month as (
-    select max(month) as reporting_month
-    from months
-),
-
 stages_aggregated as (
     select
         month,
@@ -39,8 +34,7 @@ calendar_months_joined as (
     select
         months.month,
         months.is_newest_month as is_provisional,
-        {{ months_between('months.month', 'reporting_month.reporting_month') }}
-        < {{ var('analysis_window_months') }} as is_in_analysis_window,
+        months.is_in_analysis_window,
         cast(coalesce(stages_aggregated.baseline_mrr_usd, 0) as decimal(18, 2)) as baseline_mrr_usd,
         cast(coalesce(stages_aggregated.new_mrr_usd, 0) as decimal(18, 2)) as new_mrr_usd,
         cast(coalesce(stages_aggregated.reactivated_mrr_usd, 0) as decimal(18, 2)) as reactivated_mrr_usd,
@@ -58,7 +52,6 @@ calendar_months_joined as (
         coalesce(stages_aggregated.active_customers, 0) as active_customers,
         coalesce(stages_aggregated.baseline_customers, 0) as baseline_customers
     from months
-    cross join reporting_month
     left join stages_aggregated
         on months.month = stages_aggregated.month
 ),

@@ -18,23 +18,12 @@ months as (
     select * from {{ ref('int_months') }}
 ),
 
-reporting_month as (
-    select max(month) as reporting_month
-    from months
-),
-
 with_previous_month as (
     select
         organization_id,
         product_key,
         month,
-        adjusted_mrr_usd as mrr_usd,
-        coalesce(
-            lag(adjusted_mrr_usd, 1) over (partition by organization_id, product_key order by month),
-            cast(0 as decimal(18, 2))
-        ) as previous_mrr_usd,
-        min(case when adjusted_mrr_usd > 0 then month end)
-            over (partition by organization_id, product_key) as first_paid_month
+        {{ lifecycle_previous_month('adjusted_mrr_usd', 'organization_id, product_key') }}
     from product_months_adjusted
 ),
 
@@ -87,12 +76,10 @@ flagged as (
         and staged.customer_first_paid_month < staged.month
         and staged.mrr_usd >= {{ var('cross_sell_min_mrr_usd') }} as is_cross_sell,
         months.is_newest_month as is_provisional,
-        {{ months_between('staged.month', 'reporting_month.reporting_month') }}
-        < {{ var('analysis_window_months') }} as is_in_analysis_window
+        months.is_in_analysis_window
     from staged
     inner join months
         on staged.month = months.month
-    cross join reporting_month
 )
 
 select * from flagged

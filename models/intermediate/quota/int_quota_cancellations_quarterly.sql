@@ -1,9 +1,17 @@
 -- Section 7, churn by cancellation: one row per customer and reported quarter in which
 -- the customer counts as cancelled: it has cancelled a subscription in or before the
--- quarter and nothing came after it by the quarter's end: no subscription of any of
--- its billing accounts is still active at the quarter's end, and no usage was invoiced
--- for a month after the month of the last cancellation. So a customer that moves to a
--- new billing account (an EU to US move) or subscribes again is not cancelled.
+-- quarter and nothing came after it: no subscription of any of its billing accounts is
+-- still active at the quarter's end, and the customer neither started a subscription nor
+-- was invoiced usage for a later month within the return window. So a customer that moves
+-- to a new billing account (an EU to US move, even across a quarter's end) or subscribes
+-- again soon after is not cancelled. Only what is counted of the quarter is read: for the
+-- quarter in progress a cancellation after the reporting month's end is ignored (it
+-- belongs to a later reporting run), like the months not reported yet.
+--   return window  from the cancellation to the end of the quarter's last counted month or
+--                  of the var quota_cancellation_return_months-th month after the
+--                  cancellation's month, whichever is later; never past the reporting month
+--                  (the data seen so far), so a cancellation in a quarter's last month is
+--                  judged on the month after it once that month is reported.
 
 with
 
@@ -11,12 +19,8 @@ subscriptions as (
     select * from {{ ref('stg_billing__subscriptions') }}
 ),
 
-billing_customers as (
-    select * from {{ ref('stg_billing__billing_customers') }}
-),
-
-organizations_consolidated as (
-    select * from {{ ref('int_organizations_consolidated') }}
+billing_customers_consolidated as (
+    select * from {{ ref('int_billing_customers_consolidated') }}
 ),
 
 quarters as (
@@ -27,27 +31,40 @@ invoice_amounts as (
     select * from {{ ref('int_quota_invoice_amounts_monthly') }}
 ),
 
+reporting_month as (
+    select max(last_counted_month) as reporting_month
+    from quarters
+),
+
 customer_subscriptions as (
     select
-        organizations_consolidated.consolidated_organization_id as organization_id,
+        billing_customers_consolidated.organization_id,
         subscriptions.subscription_id,
         subscriptions.started_at,
         subscriptions.canceled_at
     from subscriptions
-    inner join billing_customers
-        on subscriptions.billing_customer_id = billing_customers.billing_customer_id
-    inner join organizations_consolidated
-        on billing_customers.organization_id = organizations_consolidated.organization_id
+    inner join billing_customers_consolidated
+        on subscriptions.billing_customer_id = billing_customers_consolidated.billing_customer_id
+),
+
+-- The end of what is counted of the quarter: the quarter's end, or for the quarter in progress
+-- the end of the reporting month, so a cancellation dated after it is not seen yet.
+quarter_counted_ends as (
+    select
+        quarter,
+        last_counted_month,
+        cast({{ dbt.dateadd('month', 1, 'last_counted_month') }} as date) as counted_end_date
+    from quarters
 ),
 
 subscriptions_at_quarter_end as (
     select
         customer_subscriptions.organization_id,
-        quarters.quarter,
-        quarters.last_counted_month,
+        quarter_counted_ends.quarter,
+        quarter_counted_ends.last_counted_month,
         max(
             case
-                when customer_subscriptions.canceled_at < quarters.next_quarter_start_month
+                when customer_subscriptions.canceled_at < quarter_counted_ends.counted_end_date
                     then customer_subscriptions.canceled_at
             end
         ) as last_canceled_at,
@@ -55,15 +72,16 @@ subscriptions_at_quarter_end as (
             case
                 when
                     customer_subscriptions.canceled_at is null
-                    or customer_subscriptions.canceled_at >= quarters.next_quarter_start_month
+                    or customer_subscriptions.canceled_at >= quarter_counted_ends.counted_end_date
                     then 1
                 else 0
             end
         ) as count_active_subscriptions
     from customer_subscriptions
-    inner join quarters
-        on customer_subscriptions.started_at < quarters.next_quarter_start_month
-    group by customer_subscriptions.organization_id, quarters.quarter, quarters.last_counted_month
+    inner join quarter_counted_ends
+        on customer_subscriptions.started_at < quarter_counted_ends.counted_end_date
+    group by
+        customer_subscriptions.organization_id, quarter_counted_ends.quarter, quarter_counted_ends.last_counted_month
 ),
 
 cancelled_without_active_subscription as (
@@ -71,37 +89,87 @@ cancelled_without_active_subscription as (
         organization_id,
         quarter,
         last_counted_month,
-        cast(last_canceled_at as date) as canceled_date
+        cast(last_canceled_at as date) as canceled_date,
+        cast({{ dbt.date_trunc('month', 'last_canceled_at') }} as date) as canceled_month
     from subscriptions_at_quarter_end
     where
         last_canceled_at is not null
         and count_active_subscriptions = 0
 ),
 
+return_window_ends as (
+    select
+        *,
+        case
+            when
+                cast({{ dbt.dateadd('month', var('quota_cancellation_return_months'), 'canceled_month') }} as date)
+                > last_counted_month
+                then cast({{ dbt.dateadd('month', var('quota_cancellation_return_months'), 'canceled_month') }} as date)
+            else last_counted_month
+        end as uncapped_return_window_end_month
+    from cancelled_without_active_subscription
+),
+
+return_windows as (
+    select
+        return_window_ends.organization_id,
+        return_window_ends.quarter,
+        return_window_ends.last_counted_month,
+        return_window_ends.canceled_date,
+        case
+            when return_window_ends.uncapped_return_window_end_month > reporting_month.reporting_month
+                then reporting_month.reporting_month
+            else return_window_ends.uncapped_return_window_end_month
+        end as return_window_end_month
+    from return_window_ends
+    cross join reporting_month
+),
+
 usage_after_cancellation as (
     select distinct
-        cancelled_without_active_subscription.organization_id,
-        cancelled_without_active_subscription.quarter
-    from cancelled_without_active_subscription
+        return_windows.organization_id,
+        return_windows.quarter
+    from return_windows
     inner join invoice_amounts
         on
-            cancelled_without_active_subscription.organization_id = invoice_amounts.organization_id
-            and cancelled_without_active_subscription.canceled_date < invoice_amounts.month
-            and cancelled_without_active_subscription.last_counted_month >= invoice_amounts.month
+            return_windows.organization_id = invoice_amounts.organization_id
+            and return_windows.canceled_date < invoice_amounts.month
+            and return_windows.return_window_end_month >= invoice_amounts.month
             and invoice_amounts.invoiced_usage_usd > 0
+),
+
+-- a subscription started before the quarter's end is already counted as active above
+subscription_after_cancellation as (
+    select distinct
+        return_windows.organization_id,
+        return_windows.quarter
+    from return_windows
+    inner join customer_subscriptions
+        on
+            return_windows.organization_id = customer_subscriptions.organization_id
+            and customer_subscriptions.started_at
+            >= cast({{ dbt.dateadd('month', 1, 'return_windows.last_counted_month') }} as date)
+            and customer_subscriptions.started_at
+            < cast({{ dbt.dateadd('month', 1, 'return_windows.return_window_end_month') }} as date)
 ),
 
 cancelled as (
     select
-        cancelled_without_active_subscription.organization_id,
-        cancelled_without_active_subscription.quarter,
-        cancelled_without_active_subscription.canceled_date
-    from cancelled_without_active_subscription
+        return_windows.organization_id,
+        return_windows.quarter,
+        return_windows.canceled_date
+    from return_windows
     left join usage_after_cancellation
         on
-            cancelled_without_active_subscription.organization_id = usage_after_cancellation.organization_id
-            and cancelled_without_active_subscription.quarter = usage_after_cancellation.quarter
-    where usage_after_cancellation.organization_id is null
+            return_windows.organization_id = usage_after_cancellation.organization_id
+            and return_windows.quarter = usage_after_cancellation.quarter
+    left join subscription_after_cancellation
+        on
+            return_windows.organization_id = subscription_after_cancellation.organization_id
+            and return_windows.quarter = subscription_after_cancellation.quarter
+    where
+        usage_after_cancellation.organization_id is null
+        and subscription_after_cancellation.organization_id is null
 )
 
 select * from cancelled

@@ -22,8 +22,8 @@ invoice_lines_attributed as (
     select * from {{ ref('int_invoice_lines_attributed_to_months') }}
 ),
 
-invoices as (
-    select * from {{ ref('stg_billing__invoices') }}
+invoices_recognised as (
+    select * from {{ ref('int_invoices_recognised') }}
 ),
 
 quarters as (
@@ -45,11 +45,11 @@ usage_invoices as (
         usage_invoice_amounts.invoice_id,
         usage_invoice_amounts.organization_id,
         usage_invoice_amounts.month,
-        invoices.paid_at,
-        invoices.total_usd > 0 as has_amount_due
+        invoices_recognised.paid_at,
+        invoices_recognised.total_usd > 0 as has_amount_due
     from usage_invoice_amounts
-    inner join invoices
-        on usage_invoice_amounts.invoice_id = invoices.invoice_id
+    inner join invoices_recognised
+        on usage_invoice_amounts.invoice_id = invoices_recognised.invoice_id
     where usage_invoice_amounts.invoiced_usage_usd > 0
 ),
 

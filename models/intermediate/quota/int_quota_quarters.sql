@@ -26,15 +26,11 @@ first_usage_month as (
     from invoice_lines_attributed
 ),
 
-reporting_month as (
-    select month as reporting_month
-    from months
-    where is_newest_month
-),
-
 quarter_starts as (
     select distinct
-        cast({{ dbt.date_trunc('quarter', 'months.month') }} as date) as quarter_start_month
+        months.quarter,
+        months.quarter_start_month,
+        months.reporting_month
     from months
     inner join first_usage_month
         on months.month >= first_usage_month.first_usage_month
@@ -42,15 +38,12 @@ quarter_starts as (
 
 quarters as (
     select
-        {{ quarter_name('quarter_starts.quarter_start_month') }} as quarter,
-        quarter_starts.quarter_start_month,
-        cast({{ dbt.dateadd('month', 2, 'quarter_starts.quarter_start_month') }} as date) as quarter_end_month,
-        cast(
-            {{ dbt.dateadd('month', 3, 'quarter_starts.quarter_start_month') }} as date
-        ) as next_quarter_start_month,
-        reporting_month.reporting_month
+        quarter,
+        quarter_start_month,
+        cast({{ dbt.dateadd('month', 2, 'quarter_start_month') }} as date) as quarter_end_month,
+        cast({{ dbt.dateadd('month', 3, 'quarter_start_month') }} as date) as next_quarter_start_month,
+        reporting_month
     from quarter_starts
-    cross join reporting_month
 ),
 
 flagged as (

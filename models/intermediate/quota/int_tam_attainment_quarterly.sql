@@ -4,8 +4,12 @@
 -- optimization applied); attainment % = attainment / quota × 100. The same over the
 -- commissionable attainment and the attainment held back for late payment. Held-back
 -- attainment is released to the owner who earned it in the quarter in which the last of the
--- late invoices is paid (released_held_back_attainment_usd). In the first reported quarter
--- there is no attainment (attainment_empty_reason).
+-- late invoices is paid (released_held_back_attainment_usd); it is paid at the terms of the
+-- quarter that earned it (int_tam_commissions_quarterly), so it does not enter this
+-- quarter's percentages. A counted team member (is_counted_team_member) adds quota and
+-- attainment to the team: every member with a quota for the quarter but a mid-quarter
+-- joiner; a member without a quota adds neither, like a mid-quarter joiner. In the first reported
+-- quarter there is no attainment (attainment_empty_reason).
 
 with
 
@@ -141,10 +145,8 @@ percentages as (
         *,
         cast(100.0 * attainment_usd / nullif(quota_usd, 0) as double) as attainment_pct,
         cast(100.0 * commissionable_attainment_usd / nullif(quota_usd, 0) as double) as commissionable_attainment_pct,
-        cast(
-            100.0 * (commissionable_attainment_usd + released_held_back_attainment_usd)
-            / nullif(quota_usd, 0) as double
-        ) as paid_attainment_pct
+        -- a member without a quota for the quarter would add attainment but no quota to the team
+        coalesce(ramp_status <> 'joined_mid_quarter', false) and quota_usd is not null as is_counted_team_member
     from joined
 )
 

@@ -2,12 +2,15 @@
 -- are the team's reps in the role that quarter who carry a quota, a book or released
 -- attainment (int_tam_attainment_quarterly); the lead is a member with an individual quota.
 -- Team quota = Σ members' quotas × their share (100 % ramped, var quota_ramping_share
--- ramping, 0 for a mid-quarter joiner); team attainment = Σ attainment of the members other
--- than mid-quarter joiners, which, with one owner per account and quarter, is the sum over
+-- ramping, 0 for a mid-quarter joiner); team attainment = Σ attainment of the counted
+-- members (is_counted_team_member: not mid-quarter joiners, and with a quota for the
+-- quarter: a member without one adds neither quota nor attainment, counted in
+-- members_without_quota), which, with one owner per account and quarter, is the sum over
 -- distinct accounts; attainment % = attainment / team quota × 100. The lead plan is paid on
--- the team's commission attainment %: its commissionable attainment plus the held-back
--- attainment released to its members this quarter, over the team quota. In the first
--- reported quarter there is no attainment (attainment_empty_reason).
+-- the team's commission attainment %: its commissionable attainment over the team quota.
+-- Held-back attainment released to the members this quarter is shown
+-- (released_held_back_attainment_usd) but paid at the terms of the quarter that earned it.
+-- In the first reported quarter there is no attainment (attainment_empty_reason).
 
 with
 
@@ -18,7 +21,7 @@ rep_attainment as (
 team_members as (
     select
         *,
-        ramp_status <> 'joined_mid_quarter' as is_counted_member
+        is_counted_team_member as is_counted_member
     from rep_attainment
     where team is not null
 ),
@@ -48,6 +51,9 @@ team_totals as (
         sum(case when ramp_status = 'ramped' then 1 else 0 end) as ramped_members,
         sum(case when ramp_status = 'ramping' then 1 else 0 end) as ramping_members,
         sum(case when ramp_status = 'joined_mid_quarter' then 1 else 0 end) as joined_mid_quarter_members,
+        sum(
+            case when ramp_status <> 'joined_mid_quarter' and quota_usd is null then 1 else 0 end
+        ) as members_without_quota,
         max(case when is_team_lead then owner_id end) as team_lead_owner_id
     from team_members
     group by team, quarter
@@ -70,6 +76,7 @@ first_quarter_emptied as (
         ramped_members,
         ramping_members,
         joined_mid_quarter_members,
+        members_without_quota,
         team_lead_owner_id
     from team_totals
 ),
@@ -81,9 +88,10 @@ percentages as (
         cast(
             100.0 * commissionable_attainment_usd / nullif(team_quota_usd, 0) as double
         ) as commissionable_attainment_pct,
+        -- what the lead plan pays on this quarter; held-back attainment released this quarter
+        -- is paid at the terms of the quarter that earned it (int_tam_commissions_quarterly)
         cast(
-            100.0 * (commissionable_attainment_usd + released_held_back_attainment_usd)
-            / nullif(team_quota_usd, 0) as double
+            100.0 * commissionable_attainment_usd / nullif(team_quota_usd, 0) as double
         ) as commission_attainment_pct
     from first_quarter_emptied
 )

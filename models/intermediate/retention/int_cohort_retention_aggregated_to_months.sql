@@ -22,11 +22,6 @@ months as (
     select * from {{ ref('int_months') }}
 ),
 
-reporting_month as (
-    select max(month) as reporting_month
-    from months
-),
-
 cohorts_aggregated as (
     select
         cohort_month,
@@ -42,10 +37,11 @@ cohorts_aggregated as (
 cohorts_observed as (
     select
         cohorts_aggregated.*,
-        {{ dbt.datediff('cohorts_aggregated.latest_first_paid_month', 'reporting_month.reporting_month', 'month') }}
+        {{ dbt.datediff('cohorts_aggregated.latest_first_paid_month', 'months.reporting_month', 'month') }}
             as observed_months_since_start
     from cohorts_aggregated
-    cross join reporting_month
+    cross join months
+    where months.is_newest_month
 ),
 
 customer_months_since_start as (

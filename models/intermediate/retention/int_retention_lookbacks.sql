@@ -1,5 +1,5 @@
 -- Section 5: the lookbacks of rolling retention, one row per value of
--- var retention_lookback_months (3, 6 and 12 months by default; each below 1,000).
+-- macros/retention_lookback_months.sql (3, 6 and 12 months; each below 1,000).
 
 with
 
@@ -10,7 +10,7 @@ integers as (
 lookbacks as (
     select cast(n as integer) as lookback_months
     from integers
-    where n in ({{ var('retention_lookback_months') | join(', ') }})
+    where n in ({{ retention_lookback_months() | join(', ') }})
 )
 
 select * from lookbacks

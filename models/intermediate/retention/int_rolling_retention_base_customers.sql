@@ -1,5 +1,6 @@
--- Section 5: for every month M, lookback k (var retention_lookback_months) and base
--- customer, the adjusted MRR of the base month B = M - k and of M.
+-- Section 5: for every month M, lookback k (3, 6 and 12:
+-- macros/retention_lookback_months.sql) and base customer, the adjusted MRR of the base
+-- month B = M - k and of M.
 --   base customer   adjusted MRR(B) > 0 and adjusted MRR(B) x 12 >= var retention_min_base_arr_usd
 --   current MRR     adjusted MRR(M); 0 for a base customer who churned (it still counts)
 --   capped MRR      min(MRR(M), MRR(B)), for GDR

@@ -16,11 +16,6 @@ months as (
     select * from {{ ref('int_months') }}
 ),
 
-reporting_month as (
-    select max(month) as reporting_month
-    from months
-),
-
 usage_consolidated as (
     select
         organizations_consolidated.consolidated_organization_id as organization_id,
@@ -35,8 +30,10 @@ usage_consolidated as (
 up_to_reporting_month as (
     select usage_consolidated.*
     from usage_consolidated
-    inner join reporting_month
-        on usage_consolidated.month <= reporting_month.reporting_month
+    inner join months
+        on
+            months.is_newest_month
+            and usage_consolidated.month <= months.reporting_month
 ),
 
 aggregated as (

@@ -22,11 +22,6 @@ months as (
     select * from {{ ref('int_months') }}
 ),
 
-reporting_month as (
-    select max(month) as reporting_month
-    from months
-),
-
 integers as (
     select n from {{ integers(3) }} as integers
 ),
@@ -46,10 +41,11 @@ cohorts_aggregated as (
 cohorts_observed as (
     select
         cohorts_aggregated.*,
-        {{ dbt.datediff('cohorts_aggregated.latest_first_used_month', 'reporting_month.reporting_month', 'month') }}
+        {{ dbt.datediff('cohorts_aggregated.latest_first_used_month', 'months.reporting_month', 'month') }}
             as observed_months_since_start
     from cohorts_aggregated
-    cross join reporting_month
+    cross join months
+    where months.is_newest_month
 ),
 
 cohort_months_since_start as (

@@ -18,44 +18,21 @@ covering_contracts as (
     select * from {{ ref('int_contracts_expanded_to_months') }}
 ),
 
-invoices as (
-    select * from {{ ref('stg_billing__invoices') }}
-),
-
-billing_customers as (
-    select * from {{ ref('stg_billing__billing_customers') }}
-),
-
-organizations_consolidated as (
-    select * from {{ ref('int_organizations_consolidated') }}
+invoices_recognised as (
+    select * from {{ ref('int_invoices_recognised') }}
 ),
 
 usage_invoice_months as (
     select
-        organizations_consolidated.consolidated_organization_id as organization_id,
-        cast({{ dbt.date_trunc('month', 'invoices.period_start_date') }} as date) as month,
-        max(
-            case
-                when
-                    billing_customers.is_startup_plan
-                    and invoices.period_start_date
-                    <= coalesce(billing_customers.startup_credit_expires_date, invoices.period_start_date)
-                    then 1
-                else 0
-            end
-        ) as has_startup_account,
-        sum(invoices.credit_applied_usd) as credit_applied_usd,
-        sum(invoices.total_usd - invoices.tax_usd) as billed_before_tax_usd,
-        max(case when invoices.total_usd > 0 then 1 else 0 end) as has_positive_invoice
-    from invoices
-    inner join billing_customers
-        on invoices.billing_customer_id = billing_customers.billing_customer_id
-    inner join organizations_consolidated
-        on billing_customers.organization_id = organizations_consolidated.organization_id
-    where
-        invoices.invoice_status in ({{ quoted_list(var('recognised_invoice_statuses')) }})
-        and invoices.invoice_type = 'usage'
-    group by 1, 2
+        organization_id,
+        period_start_month as month,
+        max(case when is_on_startup_credits then 1 else 0 end) as has_invoice_on_startup_credits,
+        sum(credit_applied_usd) as credit_applied_usd,
+        sum(total_usd - tax_usd) as billed_before_tax_usd,
+        max(case when total_usd > 0 then 1 else 0 end) as has_positive_invoice
+    from invoices_recognised
+    where is_usage_invoice
+    group by organization_id, period_start_month
 ),
 
 configured as (
@@ -65,7 +42,7 @@ configured as (
         case
             when covering_contracts.contract_id is not null then covering_contracts.contract_configuration
             when
-                usage_invoice_months.has_startup_account = 1
+                usage_invoice_months.has_invoice_on_startup_credits = 1
                 and usage_invoice_months.credit_applied_usd > 0
                 and usage_invoice_months.billed_before_tax_usd = 0
                 then 'startup_plan'

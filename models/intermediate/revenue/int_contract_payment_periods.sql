@@ -4,7 +4,9 @@
 -- with the term (a term that is not a whole number of cadences ends with a shorter
 -- period). `first_month` and `months_covered` are the calendar months the payment
 -- is spread over, counted from the month of the period's start like the contract's
--- own months.
+-- own months. `period_price_usd` is the part of the contract's price the period stands
+-- for (price x the period's months / term, to the cent): what one instalment costs, so
+-- a credit purchase can be matched to the contract it pays.
 
 with
 
@@ -22,6 +24,8 @@ period_bounds as (
         contracts.credits_billing_customer_id,
         contracts.start_date as contract_start_date,
         contracts.payment_cadence_months,
+        contracts.price_usd,
+        contracts.term_months,
         integers.n + 1 as period_number,
         integers.n * contracts.payment_cadence_months as months_from_start,
         case
@@ -41,6 +45,8 @@ periods as (
         contract_start_date,
         payment_cadence_months,
         period_number,
+        {{ divide_to_cents('price_usd * (months_from_start_to_next - months_from_start)', 'term_months') }}
+            as period_price_usd,
         cast({{ dbt.dateadd('month', 'months_from_start', 'contract_start_date') }} as date) as period_start_date,
         cast({{ dbt.dateadd('month', 'months_from_start_to_next', 'contract_start_date') }} as date)
             as next_period_start_date

@@ -2,22 +2,27 @@
 -- issue credit purchases as one-off invoices whose own period can be a single day,
 -- so the invoice's period is not the period it pays for. A credit purchase on a
 -- contract's credits billing account pays for one payment period of that contract
--- (int_contract_payment_periods):
---   in_period          the period in which the invoice's period start falls (where
---                      contracts on the account overlap, the one that started last)
---   before_start       dated before the contract starts: its first period (the next
---                      contract to start on the account)
---   renewal_in_advance a second invoice in a period that is already paid, dated before
---                      another contract on the account starts and no later than the end
---                      of that period: the renewal's first period (a renewal invoiced a
---                      few days ahead, not a second payment of the running period)
+-- (int_contract_payment_periods). The contract: among the contracts on the account
+-- whose term has not ended at the invoice's date, first one whose instalment
+-- (period_price_usd) the amount equals, then one in force at the date (the one that
+-- started last), then the next one to start. The period: a contract's purchases, in
+-- date order, pay its periods in order, each the period its date falls in (the first
+-- when dated before the contract starts) unless that period is already paid, then the
+-- next unpaid one:
+--   in_period          the period in which the invoice's period start falls
+--   before_start       dated before the contract starts: its first period
+--   next_unpaid_period its date falls in a period already paid: the next unpaid one
+--                      (a payment invoiced a few days early)
+--   renewal_in_advance every period of its contract is already paid and another
+--                      contract on the account starts later: that contract's first
+--                      period (a renewal invoiced a few days ahead)
 --   own_period         matches no contract: its own period, at least its own month
 -- (docs/decisions.md). One row per recognised credit purchase.
 
 with
 
-invoices as (
-    select * from {{ ref('stg_billing__invoices') }}
+invoices_recognised as (
+    select * from {{ ref('int_invoices_recognised') }}
 ),
 
 contract_payment_periods as (
@@ -29,146 +34,204 @@ credit_purchases as (
         invoice_id,
         billing_customer_id,
         period_start_date,
-        period_end_date
-    from invoices
-    where
-        invoice_status in ({{ quoted_list(var('recognised_invoice_statuses')) }})
-        and invoice_type = 'credit_purchase'
+        period_end_date,
+        total_usd - tax_usd as amount_before_tax_usd
+    from invoices_recognised
+    where is_credit_purchase
 ),
 
-first_periods as (
-    select * from contract_payment_periods
-    where period_number = 1
+contracts_with_bounds as (
+    select
+        contract_id,
+        credits_billing_customer_id,
+        contract_start_date,
+        max(next_period_start_date) as contract_end_date,
+        max(period_number) as period_count
+    from contract_payment_periods
+    group by contract_id, credits_billing_customer_id, contract_start_date
 ),
 
--- The contract period the invoice's period start falls in; the latest-starting contract wins.
-containing_periods as (
+-- Every contract on the purchase's account that has not ended at its date.
+candidate_contracts as (
     select
         credit_purchases.invoice_id,
-        contract_payment_periods.contract_id,
-        contract_payment_periods.period_number,
-        contract_payment_periods.next_period_start_date,
-        row_number() over (
-            partition by credit_purchases.invoice_id
-            order by contract_payment_periods.contract_start_date desc, contract_payment_periods.contract_id desc
-        ) as contract_rank
+        credit_purchases.period_start_date,
+        contracts_with_bounds.contract_id,
+        contracts_with_bounds.contract_start_date,
+        contracts_with_bounds.period_count,
+        credit_purchases.period_start_date >= contracts_with_bounds.contract_start_date as is_in_force
+    from credit_purchases
+    inner join contracts_with_bounds
+        on
+            credit_purchases.billing_customer_id = contracts_with_bounds.credits_billing_customer_id
+            and credit_purchases.period_start_date < contracts_with_bounds.contract_end_date
+),
+
+price_matches as (
+    select distinct
+        credit_purchases.invoice_id,
+        contract_payment_periods.contract_id
     from credit_purchases
     inner join contract_payment_periods
         on
             credit_purchases.billing_customer_id = contract_payment_periods.credits_billing_customer_id
-            and credit_purchases.period_start_date >= contract_payment_periods.period_start_date
-            and credit_purchases.period_start_date < contract_payment_periods.next_period_start_date
+            and credit_purchases.amount_before_tax_usd = contract_payment_periods.period_price_usd
+),
+
+-- The period the date falls in (1 when dated before the contract starts).
+candidates_with_periods as (
+    select
+        candidate_contracts.*,
+        price_matches.contract_id is not null as is_price_match,
+        coalesce(contract_payment_periods.period_number, 1) as natural_period_number
+    from candidate_contracts
+    left join price_matches
+        on
+            candidate_contracts.invoice_id = price_matches.invoice_id
+            and candidate_contracts.contract_id = price_matches.contract_id
+    left join contract_payment_periods
+        on
+            candidate_contracts.contract_id = contract_payment_periods.contract_id
+            and candidate_contracts.period_start_date >= contract_payment_periods.period_start_date
+            and candidate_contracts.period_start_date < contract_payment_periods.next_period_start_date
+),
+
+ranked_candidates as (
+    select
+        *,
+        row_number() over (
+            partition by invoice_id
+            order by
+                case when is_price_match then 0 else 1 end,
+                case when is_in_force then 0 else 1 end,
+                case when is_in_force then contract_start_date end desc nulls last,
+                contract_start_date asc,
+                contract_id asc
+        ) as contract_rank
+    from candidates_with_periods
+),
+
+chosen_contracts as (
+    select * from ranked_candidates
+    where contract_rank = 1
+),
+
+-- The k-th purchase of a contract pays max(its own period, the period the one before
+-- paid + 1): unrolled, k + the running maximum of (own period - position).
+sequenced as (
+    select
+        *,
+        row_number() over (
+            partition by contract_id
+            order by period_start_date, invoice_id
+        ) as purchase_position
+    from chosen_contracts
+),
+
+periods_paid as (
+    select
+        *,
+        purchase_position + max(natural_period_number - purchase_position) over (
+            partition by contract_id
+            order by period_start_date, invoice_id
+            rows between unbounded preceding and current row
+        ) as next_unpaid_period_number
+    from sequenced
 ),
 
 -- The next contract to start on the account after the invoice's date.
 upcoming_contracts as (
     select
         credit_purchases.invoice_id,
-        first_periods.contract_id,
-        first_periods.contract_start_date,
+        contracts_with_bounds.contract_id,
         row_number() over (
             partition by credit_purchases.invoice_id
-            order by first_periods.contract_start_date, first_periods.contract_id
+            order by contracts_with_bounds.contract_start_date, contracts_with_bounds.contract_id
         ) as contract_rank
     from credit_purchases
-    inner join first_periods
+    inner join contracts_with_bounds
         on
-            credit_purchases.billing_customer_id = first_periods.credits_billing_customer_id
-            and credit_purchases.period_start_date < first_periods.contract_start_date
+            credit_purchases.billing_customer_id = contracts_with_bounds.credits_billing_customer_id
+            and credit_purchases.period_start_date < contracts_with_bounds.contract_start_date
 ),
 
-matched as (
+targeted as (
     select
         credit_purchases.invoice_id,
         credit_purchases.billing_customer_id,
         credit_purchases.period_start_date,
         credit_purchases.period_end_date,
-        coalesce(containing_periods.contract_id, upcoming_contracts.contract_id) as contract_id,
-        coalesce(containing_periods.period_number, 1) as period_number,
-        containing_periods.next_period_start_date as containing_period_end_date,
-        upcoming_contracts.contract_id as upcoming_contract_id,
-        upcoming_contracts.contract_start_date as upcoming_contract_start_date,
         case
-            when containing_periods.contract_id is not null then 'in_period'
-            when upcoming_contracts.contract_id is not null then 'before_start'
-            else 'own_period'
-        end as matched_by
+            when periods_paid.contract_id is null then 'own_period'
+            when
+                periods_paid.next_unpaid_period_number > periods_paid.period_count
+                and upcoming_contracts.contract_id is not null
+                and upcoming_contracts.contract_id <> periods_paid.contract_id
+                then 'renewal_in_advance'
+            when
+                periods_paid.next_unpaid_period_number > periods_paid.natural_period_number
+                and periods_paid.next_unpaid_period_number <= periods_paid.period_count
+                then 'next_unpaid_period'
+            when not periods_paid.is_in_force then 'before_start'
+            else 'in_period'
+        end as matched_by,
+        periods_paid.contract_id,
+        periods_paid.next_unpaid_period_number,
+        periods_paid.period_count,
+        upcoming_contracts.contract_id as upcoming_contract_id
     from credit_purchases
-    left join containing_periods
-        on
-            credit_purchases.invoice_id = containing_periods.invoice_id
-            and containing_periods.contract_rank = 1
+    left join periods_paid
+        on credit_purchases.invoice_id = periods_paid.invoice_id
     left join upcoming_contracts
         on
             credit_purchases.invoice_id = upcoming_contracts.invoice_id
             and upcoming_contracts.contract_rank = 1
 ),
 
-ranked_within_period as (
-    select
-        *,
-        row_number() over (
-            partition by contract_id, period_number
-            order by period_start_date, invoice_id
-        ) as payment_rank
-    from matched
-),
-
-reassigned as (
+-- A contract paid more times than it has periods keeps the extra payments in its last one.
+resolved as (
     select
         invoice_id,
         billing_customer_id,
         period_start_date,
         period_end_date,
-        matched_by = 'in_period'
-        and payment_rank > 1
-        and upcoming_contract_start_date <= containing_period_end_date as is_renewal_in_advance,
-        contract_id,
-        period_number,
-        upcoming_contract_id,
-        matched_by
-    from ranked_within_period
-),
-
-targeted as (
-    select
-        invoice_id,
-        billing_customer_id,
-        period_start_date,
-        period_end_date,
-        case when is_renewal_in_advance then 'renewal_in_advance' else matched_by end as matched_by,
-        case when is_renewal_in_advance then upcoming_contract_id else contract_id end as contract_id,
-        case when is_renewal_in_advance then 1 else period_number end as period_number
-    from reassigned
+        matched_by,
+        case when matched_by = 'renewal_in_advance' then upcoming_contract_id else contract_id end as contract_id,
+        case
+            when matched_by = 'renewal_in_advance' then 1
+            when next_unpaid_period_number > period_count then period_count
+            else next_unpaid_period_number
+        end as period_number
+    from targeted
 ),
 
 assigned as (
     select
-        targeted.invoice_id,
-        targeted.billing_customer_id,
-        targeted.period_start_date as invoice_period_start_date,
-        targeted.matched_by,
-        targeted.contract_id,
+        resolved.invoice_id,
+        resolved.billing_customer_id,
+        resolved.period_start_date as invoice_period_start_date,
+        resolved.matched_by,
+        resolved.contract_id,
         contract_payment_periods.period_number,
         coalesce(
             contract_payment_periods.first_month,
-            cast({{ dbt.date_trunc('month', 'targeted.period_start_date') }} as date)
+            cast({{ dbt.date_trunc('month', 'resolved.period_start_date') }} as date)
         ) as first_month,
         coalesce(
             contract_payment_periods.months_covered,
             greatest(
                 1,
                 {{ months_between(
-                    'targeted.period_start_date',
-                    dbt.dateadd('day', 1, 'targeted.period_end_date'),
+                    'resolved.period_start_date',
+                    dbt.dateadd('day', 1, 'resolved.period_end_date'),
                 ) }}
             )
         ) as months_covered
-    from targeted
+    from resolved
     left join contract_payment_periods
         on
-            targeted.contract_id = contract_payment_periods.contract_id
-            and targeted.period_number = contract_payment_periods.period_number
+            resolved.contract_id = contract_payment_periods.contract_id
+            and resolved.period_number = contract_payment_periods.period_number
 )
 
 select * from assigned

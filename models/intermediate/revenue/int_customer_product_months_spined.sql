@@ -3,8 +3,10 @@
 -- reporting month. By billing configuration (macros/product_mrr.sql):
 --   paid, free           the product's line amounts after coupons, less its refunds
 --   startup_plan         0 (the bills are paid by startup credits; after they expire the
---                        month is paid)
---   enterprise_*         line amounts after coupons x (1 - the contract's discount), less refunds
+--                        month is paid); in any configuration, the lines of a bill paid by
+--                        startup credits count 0
+--   enterprise_*         line amounts after coupons x (1 - the discount of the contract whose
+--                        credits pay the line's account, 0 on any other account), less refunds
 -- A month's per-product values need not add up to its total (tax and credits are
 -- not per product; enterprise totals come from the credit payments).
 
@@ -22,6 +24,32 @@ months as (
     select * from {{ ref('int_months') }}
 ),
 
+-- Each account's lines at its own contract's price: one rounding per discount. Lines of
+-- a bill paid by startup credits are worth 0 (the account is on credits, whatever the
+-- customer's other accounts pay).
+product_months_by_discount as (
+    select
+        organization_id,
+        product_key,
+        month,
+        contract_discount,
+        is_paid_by_startup_credits,
+        sum(usage_units) as usage_units,
+        sum(amount_after_coupons_usd) as amount_after_coupons_usd,
+        case
+            when is_paid_by_startup_credits then cast(0 as decimal(18, 2))
+            else cast(sum(amount_after_coupons_usd) as decimal(18, 2))
+        end as amount_at_list_price_usd,
+        case
+            when is_paid_by_startup_credits then cast(0 as decimal(18, 2))
+            else cast(sum(amount_after_coupons_usd) * (1 - contract_discount) as decimal(18, 2))
+        end as amount_at_contract_price_usd,
+        sum(refunded_usd) as refunded_usd,
+        sum(qualifying_refunded_usd) as qualifying_refunded_usd
+    from lines_attributed
+    group by organization_id, product_key, month, contract_discount, is_paid_by_startup_credits
+),
+
 product_months_billed as (
     select
         organization_id,
@@ -29,9 +57,17 @@ product_months_billed as (
         month,
         sum(usage_units) as usage_units,
         sum(amount_after_coupons_usd) as amount_after_coupons_usd,
+        sum(amount_at_list_price_usd) as amount_at_list_price_usd,
+        sum(amount_at_contract_price_usd) as amount_at_contract_price_usd,
+        case
+            when
+                min(case when not is_paid_by_startup_credits then contract_discount end)
+                = max(case when not is_paid_by_startup_credits then contract_discount end)
+                then max(case when not is_paid_by_startup_credits then contract_discount end)
+        end as lines_contract_discount,
         sum(refunded_usd) as refunded_usd,
         sum(qualifying_refunded_usd) as qualifying_refunded_usd
-    from lines_attributed
+    from product_months_by_discount
     group by organization_id, product_key, month
 ),
 
@@ -73,6 +109,11 @@ amounts as (
         spine.contract_discount,
         coalesce(product_months_billed.usage_units, 0) as usage_units,
         cast(coalesce(product_months_billed.amount_after_coupons_usd, 0) as decimal(18, 2)) as amount_after_coupons_usd,
+        cast(coalesce(product_months_billed.amount_at_list_price_usd, 0) as decimal(18, 2))
+            as amount_at_list_price_usd,
+        cast(coalesce(product_months_billed.amount_at_contract_price_usd, 0) as decimal(18, 2))
+            as amount_at_contract_price_usd,
+        product_months_billed.lines_contract_discount,
         cast(coalesce(product_months_billed.refunded_usd, 0) as decimal(18, 2)) as refunded_usd,
         cast(coalesce(product_months_billed.qualifying_refunded_usd, 0) as decimal(18, 2)) as qualifying_refunded_usd
     from spine
@@ -86,7 +127,7 @@ amounts as (
 priced as (
     select
         *,
-        {{ product_mrr('billing_configuration', 'amount_after_coupons_usd', 'contract_discount', 'refunded_usd') }}
+        {{ product_mrr('billing_configuration', 'amount_at_contract_price_usd', 'refunded_usd') }}
             as mrr_usd
     from amounts
 )

@@ -1,15 +1,19 @@
--- Section 2, per product: each product line of a recognised usage invoice counts in
--- the month its billing period starts, at its amount after coupons, less the refunds
--- issued against that invoice for that product ("refunds reduce the product they
--- were issued for"), the refunds with a reason that triggers the one-time-credit
--- rule kept apart as well (they are added back to the product in a one-time-credit
--- month). Billing configurations then decide what of it is MRR. Invoices of months
--- after the reporting month are left out.
+-- Section 2, per product: each product line of a recognised usage invoice
+-- (int_invoices_recognised) counts in the month its billing period starts, at its
+-- amount after coupons, less the refunds issued against that invoice for that product
+-- ("refunds reduce the product they were issued for"), the refunds with a reason that
+-- triggers the one-time-credit rule kept apart as well (they are added back to the
+-- product in a one-time-credit month). A line billed on a contract's usage account in
+-- a month the contract is in force carries that contract's discount
+-- (int_usage_accounts_under_contracts_monthly; 0 on any other account). Billing
+-- configurations then decide what of it is MRR; a line of an invoice paid by startup
+-- credits (is_paid_by_startup_credits, decided per account) is worth 0 whatever the
+-- customer's configuration. Invoices of months after the reporting month are left out.
 
 with
 
-invoices as (
-    select * from {{ ref('stg_billing__invoices') }}
+invoices_recognised as (
+    select * from {{ ref('int_invoices_recognised') }}
 ),
 
 invoice_line_items as (
@@ -20,14 +24,6 @@ refunds as (
     select * from {{ ref('stg_billing__refunds') }}
 ),
 
-billing_customers as (
-    select * from {{ ref('stg_billing__billing_customers') }}
-),
-
-organizations_consolidated as (
-    select * from {{ ref('int_organizations_consolidated') }}
-),
-
 credit_reasons as (
     select * from {{ ref('credit_reasons') }}
 ),
@@ -36,11 +32,13 @@ months as (
     select * from {{ ref('int_months') }}
 ),
 
-recognised_usage_invoices as (
-    select * from invoices
-    where
-        invoice_status in ({{ quoted_list(var('recognised_invoice_statuses')) }})
-        and invoice_type = 'usage'
+usage_accounts_under_contracts as (
+    select * from {{ ref('int_usage_accounts_under_contracts_monthly') }}
+),
+
+usage_invoices as (
+    select * from invoices_recognised
+    where is_usage_invoice
 ),
 
 refunds_per_invoice_product as (
@@ -62,43 +60,53 @@ lines_per_invoice_product as (
         invoice_id,
         product_key,
         sum(usage_units) as usage_units,
-        sum(amount_usd) as amount_usd,
-        sum(amount_usd - discount_usd) as amount_after_coupons_usd
+        -- Lines can carry fractions of a cent: rounded once per invoice and product, not per line.
+        cast(sum(amount_usd) as decimal(18, 2)) as amount_usd,
+        cast(sum(amount_usd - discount_usd) as decimal(18, 2)) as amount_after_coupons_usd
     from invoice_line_items
     group by invoice_id, product_key
 ),
 
 attributed as (
     select
-        recognised_usage_invoices.invoice_id,
-        recognised_usage_invoices.billing_customer_id,
-        billing_customers.organization_id as source_organization_id,
-        organizations_consolidated.consolidated_organization_id as organization_id,
+        usage_invoices.invoice_id,
+        usage_invoices.billing_customer_id,
+        usage_invoices.source_organization_id,
+        usage_invoices.organization_id,
         lines_per_invoice_product.product_key,
-        cast({{ dbt.date_trunc('month', 'recognised_usage_invoices.period_start_date') }} as date) as month,
+        usage_invoices.period_start_month as month,
+        coalesce(usage_invoices.is_paid_by_startup_credits, false) as is_paid_by_startup_credits,
         lines_per_invoice_product.usage_units,
         lines_per_invoice_product.amount_usd,
         lines_per_invoice_product.amount_after_coupons_usd,
         coalesce(refunds_per_invoice_product.refunded_usd, 0) as refunded_usd,
         coalesce(refunds_per_invoice_product.qualifying_refunded_usd, 0) as qualifying_refunded_usd
-    from recognised_usage_invoices
+    from usage_invoices
     inner join lines_per_invoice_product
-        on recognised_usage_invoices.invoice_id = lines_per_invoice_product.invoice_id
-    inner join billing_customers
-        on recognised_usage_invoices.billing_customer_id = billing_customers.billing_customer_id
-    inner join organizations_consolidated
-        on billing_customers.organization_id = organizations_consolidated.organization_id
+        on usage_invoices.invoice_id = lines_per_invoice_product.invoice_id
     left join refunds_per_invoice_product
         on
             lines_per_invoice_product.invoice_id = refunds_per_invoice_product.invoice_id
             and lines_per_invoice_product.product_key = refunds_per_invoice_product.product_key
 ),
 
-up_to_the_reporting_month as (
-    select attributed.*
+with_contract_discounts as (
+    select
+        attributed.*,
+        usage_accounts_under_contracts.contract_id,
+        coalesce(usage_accounts_under_contracts.contract_discount, 0) as contract_discount
     from attributed
+    left join usage_accounts_under_contracts
+        on
+            attributed.billing_customer_id = usage_accounts_under_contracts.billing_customer_id
+            and attributed.month = usage_accounts_under_contracts.month
+),
+
+up_to_the_reporting_month as (
+    select with_contract_discounts.*
+    from with_contract_discounts
     inner join months
-        on attributed.month = months.month
+        on with_contract_discounts.month = months.month
 )
 
 select * from up_to_the_reporting_month

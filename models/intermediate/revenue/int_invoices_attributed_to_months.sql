@@ -1,30 +1,24 @@
--- Section 2: what each recognised invoice contributes to a customer's MRR, by month.
--- A usage invoice counts in the month its billing period starts; a credit purchase
--- is spread evenly over the months of the period it pays for (the contract payment
--- period of int_credit_purchases_assigned_to_periods, or its own period when it
--- matches no contract; cent remainders go to the first months, so the months add up
--- to the invoice exactly). Void and draft invoices never count, nor do invoices of
--- type `other`. Tax counts when var include_tax_in_mrr is true. Refunds against an
--- invoice reduce it. A startup-plan account's usage invoice whose period starts after
--- its credits expired counts before credits: credits still applied then are revenue.
+-- Section 2: what each recognised invoice (int_invoices_recognised: the statuses and
+-- types that count) contributes to a customer's MRR, by month. A usage invoice counts
+-- in the month its billing period starts; a credit purchase is spread evenly over the
+-- months of the period it pays for (the contract payment period of
+-- int_credit_purchases_assigned_to_periods, or its own period when it matches no
+-- contract; cent remainders go to the first months, so the months add up to the
+-- invoice exactly). Tax counts when var include_tax_in_mrr is true. Refunds against an
+-- invoice reduce it (without tax, by their pre-tax share; never below 0). A
+-- startup-plan account's usage invoice whose period starts after its credits expired
+-- counts before credits: credits still applied then are revenue; one paid by startup
+-- credits before they expire counts 0, even with tax left to pay.
 -- Invoices dated after the reporting month, and the months after it, are left out.
 
 with
 
-invoices as (
-    select * from {{ ref('stg_billing__invoices') }}
+invoices_recognised as (
+    select * from {{ ref('int_invoices_recognised') }}
 ),
 
 refunds as (
     select * from {{ ref('stg_billing__refunds') }}
-),
-
-billing_customers as (
-    select * from {{ ref('stg_billing__billing_customers') }}
-),
-
-organizations_consolidated as (
-    select * from {{ ref('int_organizations_consolidated') }}
 ),
 
 credit_purchases_assigned as (
@@ -35,21 +29,13 @@ months as (
     select * from {{ ref('int_months') }}
 ),
 
-reporting_month as (
-    select month as reporting_month
-    from months
-    where is_newest_month
-),
-
-recognised_invoices as (
-    select invoices.*
-    from invoices
-    cross join reporting_month
-    where
-        invoices.invoice_status in ({{ quoted_list(var('recognised_invoice_statuses')) }})
-        and invoices.invoice_type in ('usage', 'credit_purchase')
-        and cast({{ dbt.date_trunc('month', 'invoices.period_start_date') }} as date)
-        <= reporting_month.reporting_month
+invoices_dated_up_to_the_reporting_month as (
+    select invoices_recognised.*
+    from invoices_recognised
+    inner join months
+        on
+            months.is_newest_month
+            and invoices_recognised.period_start_month <= months.reporting_month
 ),
 
 refunds_per_invoice as (
@@ -62,43 +48,71 @@ refunds_per_invoice as (
 
 invoice_amounts as (
     select
-        recognised_invoices.invoice_id,
-        recognised_invoices.billing_customer_id,
-        billing_customers.organization_id as source_organization_id,
-        organizations_consolidated.consolidated_organization_id as organization_id,
-        recognised_invoices.invoice_type,
+        invoices_dated_up_to_the_reporting_month.invoice_id,
+        invoices_dated_up_to_the_reporting_month.billing_customer_id,
+        invoices_dated_up_to_the_reporting_month.source_organization_id,
+        invoices_dated_up_to_the_reporting_month.organization_id,
+        invoices_dated_up_to_the_reporting_month.invoice_type,
         coalesce(
-            credit_purchases_assigned.first_month,
-            cast({{ dbt.date_trunc('month', 'recognised_invoices.period_start_date') }} as date)
+            credit_purchases_assigned.first_month, invoices_dated_up_to_the_reporting_month.period_start_month
         ) as first_month,
         coalesce(credit_purchases_assigned.months_covered, 1) as months_covered,
-        recognised_invoices.invoice_type = 'usage'
-        and coalesce(billing_customers.is_startup_plan, false)
-        and recognised_invoices.period_start_date > billing_customers.startup_credit_expires_date
-            as is_after_startup_credit_expiry,
-        recognised_invoices.total_usd,
-        recognised_invoices.tax_usd,
-        recognised_invoices.credit_applied_usd,
+        invoices_dated_up_to_the_reporting_month.is_after_startup_credit_expiry,
+        coalesce(invoices_dated_up_to_the_reporting_month.is_paid_by_startup_credits, false)
+            as is_paid_by_startup_credits,
+        invoices_dated_up_to_the_reporting_month.total_usd,
+        invoices_dated_up_to_the_reporting_month.tax_usd,
+        invoices_dated_up_to_the_reporting_month.credit_applied_usd,
         coalesce(refunds_per_invoice.refunded_usd, 0) as refunded_usd
-    from recognised_invoices
-    inner join billing_customers
-        on recognised_invoices.billing_customer_id = billing_customers.billing_customer_id
-    inner join organizations_consolidated
-        on billing_customers.organization_id = organizations_consolidated.organization_id
+    from invoices_dated_up_to_the_reporting_month
     left join credit_purchases_assigned
-        on recognised_invoices.invoice_id = credit_purchases_assigned.invoice_id
+        on invoices_dated_up_to_the_reporting_month.invoice_id = credit_purchases_assigned.invoice_id
     left join refunds_per_invoice
-        on recognised_invoices.invoice_id = refunds_per_invoice.invoice_id
+        on invoices_dated_up_to_the_reporting_month.invoice_id = refunds_per_invoice.invoice_id
+),
+
+-- A refund gives back tax in proportion to the invoice: without tax in MRR only its
+-- pre-tax share (refund x (total - tax) / total) is taken off, so a full refund of a
+-- taxed invoice leaves 0, not minus the tax.
+refunds_counted as (
+    select
+        *,
+        {%- if var('include_tax_in_mrr') %}
+            refunded_usd as refunded_counted_usd
+        {%- else %}
+            case
+                when total_usd > 0 and tax_usd > 0
+                    then {{ divide_to_cents('refunded_usd * (total_usd - tax_usd)', 'total_usd') }}
+                else refunded_usd
+            end as refunded_counted_usd
+        {%- endif %}
+    from invoice_amounts
+),
+
+-- A bill whose usage startup credits pay in full is not revenue, even when tax is left
+-- to pay: tax alone is not recurring revenue, and the account is on credits.
+recognised_before_floor as (
+    select
+        *,
+        case
+            when is_paid_by_startup_credits then cast(0 as decimal(18, 2))
+            else
+                total_usd
+                {%- if not var('include_tax_in_mrr') %} - tax_usd{% endif %}
+                + case when is_after_startup_credit_expiry then credit_applied_usd else 0 end
+                - refunded_counted_usd
+        end as recognised_before_floor_usd
+    from refunds_counted
 ),
 
 recognised_amounts as (
     select
         *,
-        total_usd
-        {%- if not var('include_tax_in_mrr') %} - tax_usd{% endif %}
-        + case when is_after_startup_credit_expiry then credit_applied_usd else 0 end
-        - refunded_usd as recognised_usd
-    from invoice_amounts
+        case
+            when recognised_before_floor_usd < 0 then cast(0 as decimal(18, 2))
+            else recognised_before_floor_usd
+        end as recognised_usd
+    from recognised_before_floor
 ),
 
 in_cents as (

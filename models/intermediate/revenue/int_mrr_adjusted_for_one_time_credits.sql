@@ -10,6 +10,8 @@
 -- left unadjusted (and flagged provisional in mrr_monthly). The average is compared
 -- multiplied by the number of months averaged, so the test is exact on decimal money.
 
+{%- set string_type = dbt.type_string() %}
+
 with
 
 after_trials as (
@@ -26,9 +28,7 @@ with_neighbours as (
         after_trials.month,
         after_trials.is_newest_month,
         after_trials.mrr_after_usd as mrr_before_usd,
-        lag(after_trials.mrr_after_usd, 1) over customer_months as prior_month_mrr_usd,
-        lag(after_trials.mrr_after_usd, 2) over customer_months as second_prior_month_mrr_usd,
-        lead(after_trials.mrr_after_usd, 1) over customer_months as next_month_mrr_usd,
+        {{ own_neighbouring_months('after_trials.mrr_after_usd', 'customer_months') }},
         coalesce(credits_monthly.qualifying_credit_usd, 0) as qualifying_credit_usd
     from after_trials
     left join credits_monthly
@@ -38,29 +38,24 @@ with_neighbours as (
     window customer_months as (partition by after_trials.organization_id order by after_trials.month)
 ),
 
-with_prior_average as (
-    select
-        *,
-        coalesce(prior_month_mrr_usd, 0) + coalesce(second_prior_month_mrr_usd, 0) as prior_months_sum_usd,
-        case
-            when second_prior_month_mrr_usd is not null then 2
-            when prior_month_mrr_usd is not null then 1
-            else 0
-        end as prior_months_count
-    from with_neighbours
-),
-
 decided as (
     select
         *,
-        qualifying_credit_usd > 0
-        and prior_month_mrr_usd > 0
-        and mrr_before_usd < prior_month_mrr_usd
-        and qualifying_credit_usd >= {{ var('one_time_credit_min_share_of_prior_month') }} * prior_month_mrr_usd
-            as is_credit_dip,
-        next_month_mrr_usd is not null
-        and next_month_mrr_usd * prior_months_count >= prior_months_sum_usd as is_recovered_next_month
-    from with_prior_average
+        -- A customer's first month has no month before it (nulls): the rule cannot apply, and
+        -- the published flags say false rather than nothing.
+        coalesce(
+            qualifying_credit_usd > 0
+            and prior_month_mrr_usd > 0
+            and mrr_before_usd < prior_month_mrr_usd
+            and qualifying_credit_usd >= {{ var('one_time_credit_min_share_of_prior_month') }} * prior_month_mrr_usd,
+            false
+        ) as is_credit_dip,
+        coalesce(
+            next_month_mrr_usd is not null
+            and next_month_mrr_usd * prior_months_count >= prior_months_sum_usd,
+            false
+        ) as is_recovered_next_month
+    from with_neighbours
 ),
 
 flagged as (
@@ -88,6 +83,25 @@ adjusted as (
             else mrr_before_usd
         end as mrr_after_usd
     from flagged
+),
+
+described as (
+    select
+        *,
+        case
+            when is_one_time_credit_month
+                then {{ null_safe_concat([
+                    "'qualifying credits and refunds '",
+                    'cast(qualifying_credit_usd as ' ~ string_type ~ ')',
+                    "'; prior month '",
+                    'cast(prior_month_mrr_usd as ' ~ string_type ~ ')',
+                    "'; month before '",
+                    'coalesce(cast(second_prior_month_mrr_usd as ' ~ string_type ~ "), 'none (before the first month)')",
+                    "'; next month '",
+                    'cast(next_month_mrr_usd as ' ~ string_type ~ ')',
+                ]) }}
+        end as rule_inputs
+    from adjusted
 )
 
-select * from adjusted
+select * from described

@@ -10,6 +10,8 @@
 -- spike. The newest month has no m + 1 and is left as it is. Conditions are compared
 -- on the average multiplied by the number of months averaged, so they are exact.
 
+{%- set string_type = dbt.type_string() %}
+
 with
 
 after_one_time_credits as (
@@ -22,34 +24,23 @@ with_neighbours as (
         month,
         is_newest_month,
         mrr_after_usd as mrr_before_usd,
-        lag(mrr_after_usd, 1) over customer_months as prior_month_mrr_usd,
-        lag(mrr_after_usd, 2) over customer_months as second_prior_month_mrr_usd,
-        lead(mrr_after_usd, 1) over customer_months as next_month_mrr_usd
+        {{ own_neighbouring_months('mrr_after_usd', 'customer_months') }}
     from after_one_time_credits
     window customer_months as (partition by organization_id order by month)
-),
-
-with_prior_average as (
-    select
-        *,
-        coalesce(prior_month_mrr_usd, 0) + coalesce(second_prior_month_mrr_usd, 0) as prior_months_sum_usd,
-        case
-            when second_prior_month_mrr_usd is not null then 2
-            when prior_month_mrr_usd is not null then 1
-            else 0
-        end as prior_months_count
-    from with_neighbours
 ),
 
 decided as (
     select
         *,
-        (coalesce(prior_month_mrr_usd, 0) > 0 or coalesce(second_prior_month_mrr_usd, 0) > 0)
-        and prior_months_count * mrr_before_usd > {{ var('spike_min_ratio_to_prior_average') }} * prior_months_sum_usd
-        and prior_months_count * mrr_before_usd - prior_months_sum_usd
-        >= prior_months_count * {{ var('spike_min_increase_usd') }}
-            as is_spike_before_next_month
-    from with_prior_average
+        coalesce(
+            (coalesce(prior_month_mrr_usd, 0) > 0 or coalesce(second_prior_month_mrr_usd, 0) > 0)
+            and prior_months_count * mrr_before_usd
+            > {{ var('spike_min_ratio_to_prior_average') }} * prior_months_sum_usd
+            and prior_months_count * mrr_before_usd - prior_months_sum_usd
+            >= prior_months_count * {{ var('spike_min_increase_usd') }},
+            false
+        ) as is_spike_before_next_month
+    from with_neighbours
 ),
 
 confirmed as (
@@ -83,6 +74,25 @@ adjusted as (
             else mrr_before_usd
         end as mrr_after_usd
     from confirmed
+),
+
+described as (
+    select
+        *,
+        case
+            when is_spike_month
+                then {{ null_safe_concat([
+                    "'prior month '",
+                    'cast(prior_month_mrr_usd as ' ~ string_type ~ ')',
+                    "'; month before '",
+                    'coalesce(cast(second_prior_month_mrr_usd as ' ~ string_type ~ "), 'none (before the first month)')",
+                    "'; average '",
+                    'cast(prior_two_month_average_usd as ' ~ string_type ~ ')',
+                    "'; next month '",
+                    'cast(next_month_mrr_usd as ' ~ string_type ~ ')',
+                ]) }}
+        end as rule_inputs
+    from adjusted
 )
 
-select * from adjusted
+select * from described

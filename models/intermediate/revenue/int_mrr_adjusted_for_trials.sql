@@ -4,12 +4,15 @@
 -- customer keeps the revenue of its other organizations (a parent paying 10,000 whose
 -- child team trials for 3,000 stays at 10,000). The removal is taken per source
 -- organization, from what its own accounts contributed to the month, before it is
--- rolled into the customer; the audit trail still shows consolidation first.
+-- rolled into the customer; the audit trail still shows consolidation first, and
+-- this step starts from its output.
+
+{%- set string_type = dbt.type_string() %}
 
 with
 
-customer_months as (
-    select * from {{ ref('int_customer_months_spined') }}
+after_consolidation as (
+    select * from {{ ref('int_mrr_adjusted_for_consolidation') }}
 ),
 
 invoices_attributed as (
@@ -48,23 +51,40 @@ flagged_organizations as (
 
 adjusted as (
     select
-        customer_months.organization_id,
-        customer_months.month,
-        customer_months.is_newest_month,
-        customer_months.mrr_usd as mrr_before_usd,
+        after_consolidation.organization_id,
+        after_consolidation.month,
+        after_consolidation.is_newest_month,
+        after_consolidation.mrr_after_usd as mrr_before_usd,
         flagged_organizations.month is not null as is_trial_month,
         flagged_organizations.trial_organization_ids,
         cast(coalesce(trial_revenue.trial_mrr_usd, 0) as decimal(18, 2)) as trial_mrr_usd,
-        cast(customer_months.mrr_usd - coalesce(trial_revenue.trial_mrr_usd, 0) as decimal(18, 2)) as mrr_after_usd
-    from customer_months
+        cast(
+            after_consolidation.mrr_after_usd - coalesce(trial_revenue.trial_mrr_usd, 0) as decimal(18, 2)
+        ) as mrr_after_usd
+    from after_consolidation
     left join flagged_organizations
         on
-            customer_months.organization_id = flagged_organizations.organization_id
-            and customer_months.month = flagged_organizations.month
+            after_consolidation.organization_id = flagged_organizations.organization_id
+            and after_consolidation.month = flagged_organizations.month
     left join trial_revenue
         on
-            customer_months.organization_id = trial_revenue.organization_id
-            and customer_months.month = trial_revenue.month
+            after_consolidation.organization_id = trial_revenue.organization_id
+            and after_consolidation.month = trial_revenue.month
+),
+
+described as (
+    select
+        *,
+        case
+            when is_trial_month
+                then {{ null_safe_concat([
+                    "'trial organizations '",
+                    'trial_organization_ids',
+                    "' (flagged in the CRM); their own revenue removed '",
+                    'cast(trial_mrr_usd as ' ~ string_type ~ ')',
+                ]) }}
+        end as rule_inputs
+    from adjusted
 )
 
-select * from adjusted
+select * from described

@@ -20,8 +20,9 @@ months as (
     select * from {{ ref('int_months') }}
 ),
 
+-- The calendar's reporting month, as one row even when the calendar is empty (an aggregate).
 reporting_month as (
-    select max(month) as reporting_month
+    select max(reporting_month) as reporting_month
     from months
 ),
 

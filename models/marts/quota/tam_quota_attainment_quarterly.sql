@@ -37,7 +37,8 @@ published as (
         cast(ramp_months_in_quarter as integer) as ramp_months_in_quarter,
         cast(formula_months_in_quarter as integer) as formula_months_in_quarter,
         cast(ramp_fixed_pay_usd as decimal(18, 2)) as ramp_fixed_pay_usd,
-        cast(formula_payout_usd as decimal(18, 2)) as formula_payout_usd
+        cast(formula_payout_usd as decimal(18, 2)) as formula_payout_usd,
+        cast(released_held_back_commission_usd as decimal(18, 2)) as released_held_back_commission_usd
     from rep_commissions
 )
 

@@ -24,7 +24,8 @@ published as (
         cast(held_back_attainment_usd as decimal(18, 2)) as held_back_attainment_usd,
         cast(released_held_back_attainment_usd as decimal(18, 2)) as released_held_back_attainment_usd,
         cast(commission_attainment_pct as double) as commission_attainment_pct,
-        cast(book_accounts as integer) as book_accounts
+        cast(book_accounts as integer) as book_accounts,
+        cast(members_without_quota as integer) as members_without_quota
     from team_attainment
 )
 

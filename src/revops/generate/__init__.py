@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from revops import contract
 from revops.errors import RevopsError
 from revops.generate.billing import bill
 from revops.generate.calendar import MIN_MONTHS, Calendar
@@ -35,6 +36,7 @@ from revops.generate.population import population_cohort
 from revops.generate.revenue_scenarios import scenario_script
 from revops.generate.sales import write_sales
 from revops.generate.scenarios import scenario_cohort
+from revops.generate.stripe_format import write_stripe_format
 
 CHUNK_ORGANIZATIONS = 5_000
 
@@ -51,11 +53,14 @@ def generate(
     end_month: date = date(2026, 10, 1),
     file_format: str = "csv",
     progress: Callable[[str], None] | None = None,
+    billing_format: str = "billing",
 ) -> dict[str, int]:
     """Write a synthetic input directory and return the number of rows written per table.
 
     `customers` organizations in all (at least the scenario organizations), with usage over
     `months` months ending with `end_month` (a first day of a month). Same arguments, same bytes.
+    `billing_format` `stripe` writes the same company's billing data as Stripe's tables
+    (`revops.generate.stripe_format`) instead of the project's billing files.
     """
     problems = []
     if not isinstance(customers, int) or customers < 1:
@@ -68,6 +73,8 @@ def generate(
         problems.append(f"end_month must be the first day of a month, not {end_month!r}")
     if file_format not in FILE_FORMATS:
         problems.append(f"file_format must be one of {', '.join(FILE_FORMATS)}, not {file_format!r}")
+    if billing_format not in contract.BILLING_SOURCES:
+        problems.append(f"billing_format must be one of {', '.join(contract.BILLING_SOURCES)}, not {billing_format!r}")
     if problems:
         raise RevopsError(problems)
     report = progress or (lambda message: None)
@@ -97,5 +104,10 @@ def generate(
     except BaseException:
         out.abort()
         raise
-    report(f"wrote {sum(out.rows.values()):,} rows to {out_dir}")
-    return dict(out.rows)
+    rows = dict(out.rows)
+    if billing_format == "stripe":
+        stripe_rows = write_stripe_format(out_dir, file_format)
+        rows = {name: count for name, count in rows.items() if name in contract.tables("stripe")} | stripe_rows
+        report("billing data rewritten in Stripe's shape")
+    report(f"wrote {sum(rows.values()):,} rows to {out_dir}")
+    return rows

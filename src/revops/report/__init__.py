@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from revops.report import queries
+from revops.report import queries, revops_checks
 from revops.report.formats import esc, signed_usd, usd
 from revops.report.page import page, tiles
 from revops.report.sections import (
@@ -37,18 +37,24 @@ def build_report(db_path: Path, out_path: Path) -> ReportSummary:
     db_path, out_path = Path(db_path), Path(out_path)
     read = _read(db_path)
     summary = ReportSummary(path=out_path, reporting_month=read["reporting_month"])
+    provisional = bool(read["mrr"]) and read["mrr"][-1]["is_provisional"]
     sections = [
         mrr_section(read["mrr"], summary),
         bridge_section(read["bridges"], summary),
-        adjustments_section(read["adjustments_by_month"], read["adjustment_rows"], read["reporting_month"], summary),
+        adjustments_section(
+            read["adjustments_by_month"],
+            read["adjustment_rows"],
+            read["reporting_month"],
+            summary,
+            provisional=provisional,
+        ),
         rolling_section(read["rolling"], summary),
         cohort_section(read["cohorts"], summary),
         movers_section(read["movers"], read["reporting_month"], summary),
         quota_section(read["reps"], read["teams"], read["quarter"], summary),
+        *revops_checks.sections(read["revops_checks"], summary),
     ]
-    newest_rolling = {row["lookback_months"]: row for row in read["rolling"] if row["month"] == read["reporting_month"]}
-    provisional = bool(read["mrr"]) and read["mrr"][-1]["is_provisional"]
-    headline = tiles(read["mrr"], read["bridges"], newest_rolling)
+    headline = tiles(read["headline"], read["rolling"])
     document = page(db_path, read["build"], read["reporting_month"], provisional, headline, sections)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     temporary = out_path.with_name(f".{out_path.name}.writing")
@@ -71,6 +77,7 @@ def _read(db_path: Path) -> dict:
         return {
             "build": (rows("build_info") or [{}])[0] if queries.has_build_info(connection) else {},
             "mrr": rows("mrr_by_month"),
+            "headline": rows("headline"),
             "bridges": bridges,
             "rolling": rows("rolling_retention"),
             "cohorts": rows("cohorts"),
@@ -83,4 +90,5 @@ def _read(db_path: Path) -> dict:
             "quarter": quarter,
             "reps": rows("rep_attainment", quarter=quarter),
             "teams": rows("team_attainment", quarter=quarter),
+            "revops_checks": revops_checks.read(connection, reporting_month),
         }

@@ -8,6 +8,13 @@ from dataclasses import dataclass
 
 from revops.report.formats import compact_usd, esc, fraction_pct, month_label, number, short_month, signed_usd, usd
 
+# Every chart but the heatmap is drawn twice, at two widths in SVG units; the style sheet shows the wide drawing
+# on screens wider than a phone and the narrow one on phones, each scaled to its frame, so that chart text
+# stays near its drawn size (11-13 px) at 420 px and at 1400 px wide. The heatmap is drawn once at its
+# natural size and scrolls sideways within its frame on a phone.
+WIDE, NARROW = 680, 400
+LEGEND_ROW = 18  # SVG units between two rows of a legend
+
 # Colours (colour-blind-safe where two series are compared).
 BLUE, ORANGE, GREY = "#2563eb", "#ea580c", "#64748b"
 LOOKBACK_PALETTE = ("#0891b2", "#7c3aed", "#059669", "#b45309", "#be185d")
@@ -34,7 +41,9 @@ def _nice_step(span: float, ticks: int = 5) -> float:
     return 10 * magnitude
 
 
-def _axis_range(values: Sequence[float], *, include_zero: bool, pad: float = 0.05) -> tuple[float, float, float]:
+def _axis_range(
+    values: Sequence[float], *, include_zero: bool, pad: float = 0.05, ticks: int = 5
+) -> tuple[float, float, float]:
     low, high = min(values), max(values)
     if include_zero:
         low, high = min(low, 0.0), max(high, 0.0)
@@ -44,27 +53,52 @@ def _axis_range(values: Sequence[float], *, include_zero: bool, pad: float = 0.0
     if not include_zero or low < 0:
         low -= span * pad
     high += span * pad
-    step = _nice_step(high - low)
+    step = _nice_step(high - low, ticks)
     return math.floor(low / step) * step, math.ceil(high / step) * step, step
 
 
-def _svg(width: int, height: int, body: list[str], label: str) -> str:
+def _svg(width: int, height: int, body: list[str], label: str, *, natural: bool = False) -> str:
+    """An SVG that scales to its frame, or (`natural`) keeps its drawn size in CSS pixels."""
+    size = f'class="natural" width="{width}" height="{height}" ' if natural else ""
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg {size}xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{esc(label)}" preserveAspectRatio="xMidYMid meet">' + "".join(body) + "</svg>"
     )
 
 
-def _legend(items: Sequence[tuple[str, str, bool]], x: float, y: float) -> list[str]:
-    parts, offset = [], 0.0
-    for name, colour, dashed in items:
-        dash = ' stroke-dasharray="5 3"' if dashed else ""
-        parts.append(
-            f'<line x1="{x + offset:.1f}" y1="{y}" x2="{x + offset + 18:.1f}" y2="{y}" stroke="{colour}" '
-            f'stroke-width="2.5"{dash}/><text x="{x + offset + 23:.1f}" y="{y + 4}" class="legend">{esc(name)}</text>'
-        )
-        offset += 30 + 7 * len(name)
+def _legend_rows(items: Sequence[tuple[str, str, bool]], x: float, right_edge: float) -> list[list[tuple]]:
+    """The legend's items placed in rows that fit between `x` and `right_edge`: (offset, item) per row."""
+    rows, offset = [[]], 0.0
+    for item in items:
+        size = 30 + 7 * len(item[0])
+        if rows[-1] and x + offset + size - 8 > right_edge:
+            rows.append([])
+            offset = 0.0
+        rows[-1].append((offset, item))
+        offset += size
+    return rows
+
+
+def _legend(rows: list[list[tuple]], x: float, y: float) -> list[str]:
+    parts = []
+    for number_of_row, row in enumerate(rows):
+        line_y = y + number_of_row * LEGEND_ROW
+        for offset, (name, colour, dashed) in row:
+            dash = ' stroke-dasharray="5 3"' if dashed else ""
+            parts.append(
+                f'<line x1="{x + offset:.1f}" y1="{line_y}" x2="{x + offset + 18:.1f}" y2="{line_y}" stroke="{colour}" '
+                f'stroke-width="2.5"{dash}/><text x="{x + offset + 23:.1f}" y="{line_y + 4}" class="legend">'
+                f"{esc(name)}</text>"
+            )
     return parts
+
+
+def both_widths(draw: Callable[..., tuple[str, int]], **arguments) -> tuple[str, int]:
+    """The chart `draw` makes, drawn wide and narrow (see WIDE); returns both SVGs and the number of marks of one."""
+    wide, marks = draw(width=WIDE, **arguments)
+    narrow, narrow_marks = draw(width=NARROW, **arguments)
+    assert marks == narrow_marks, (marks, narrow_marks)  # the same data points at both widths
+    return wide.replace("<svg ", '<svg class="wide" ', 1) + narrow.replace("<svg ", '<svg class="narrow" ', 1), marks
 
 
 @dataclass
@@ -83,11 +117,14 @@ def line_chart(
     label: str,
     include_zero: bool = False,
     reference: float | None = None,
-    width: int = 760,
+    width: int = WIDE,
     height: int = 340,
 ) -> tuple[str, int]:
     """A line chart with one circle mark per data point; returns the SVG and the number of marks."""
-    left, right, top, bottom = 74, 16, 34, 44
+    left, right, top, bottom = (74 if width > NARROW else 58), 24, 34, 44
+    legend = _legend_rows([(one.name, one.colour, one.dashed) for one in series], left, width - right)
+    top += LEGEND_ROW * (len(legend) - 1)
+    height += LEGEND_ROW * (len(legend) - 1)
     values = [value for one in series for value in one.values if value is not None]
     if reference is not None:
         values.append(reference)
@@ -114,9 +151,10 @@ def line_chart(
     if reference is not None:
         y = y_at(reference)
         body.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" class="reference"/>')
-    every = max(1, math.ceil(len(labels) / 12))
+    every = max(1, math.ceil(len(labels) / max(1, plot_w // 50)))  # a month label is about 40 units wide
+    last = len(labels) - 1
     for index, text in enumerate(labels):
-        if index % every == 0 or index == len(labels) - 1:
+        if (index % every == 0 and last - index >= every / 2) or index == last:
             body.append(
                 f'<text x="{x_at(index):.1f}" y="{top + plot_h + 18}" class="tick" text-anchor="middle">{esc(text)}</text>'
             )
@@ -144,7 +182,7 @@ def line_chart(
                     f'<circle cx="{x_at(index):.1f}" cy="{y_at(value):.1f}" r="2.8" fill="{one.colour}" class="mark">'
                     f"<title>{esc(one.name)}, {esc(labels[index])}: {esc(value_format(value))}</title></circle>"
                 )
-    body += _legend([(one.name, one.colour, one.dashed) for one in series], left, 16)
+    body += _legend(legend, left, 16)
     return _svg(width, height, body, label), marks
 
 
@@ -154,7 +192,7 @@ def bar_chart(
     value_format: Callable[[float], str],
     label: str,
     reference: tuple[float, str] | None = None,
-    width: int = 760,
+    width: int = WIDE,
     row_height: int = 24,
     label_width: int = 150,
 ) -> tuple[str, int]:
@@ -164,9 +202,9 @@ def bar_chart(
     top, bottom, right = 14, 34, 70
     height = top + bottom + row_height * len(items)
     values = [value for _, value, _ in items] + ([reference[0]] if reference else [])
-    low, high, step = _axis_range(values, include_zero=True, pad=0.02)
     left = label_width
     plot_w = width - left - right
+    low, high, step = _axis_range(values, include_zero=True, pad=0.02, ticks=max(2, plot_w // 80))
 
     def x_at(value: float) -> float:
         return left + plot_w * (value - low) / (high - low)
@@ -216,7 +254,7 @@ BRIDGE_STEPS = (
 )
 
 
-def waterfall_chart(bridges: list[dict], *, label: str, width: int = 760, height: int = 380) -> tuple[str, int]:
+def waterfall_chart(bridges: list[dict], *, label: str, width: int = WIDE, height: int = 380) -> tuple[str, int]:
     """One MRR bridge per month, side by side on a shared axis; returns the SVG and the bar count."""
     if not bridges:
         return _empty(width, height, label), 0
@@ -236,6 +274,8 @@ def waterfall_chart(bridges: list[dict], *, label: str, width: int = 760, height
     plot_w, plot_h = width - left - right, height - top - bottom
     group_w = plot_w / len(bridges)
     bar_w = group_w / (len(BRIDGE_STEPS) + 1.2)
+    # Step names stand at an angle that keeps them apart: steeper when the bars are narrow.
+    angle = -50 if bar_w >= 20 else -80
 
     def y_at(value: float) -> float:
         return top + plot_h * (high - max(value, low)) / (high - low)
@@ -274,17 +314,18 @@ def waterfall_chart(bridges: list[dict], *, label: str, width: int = 760, height
             marks += 1
             body.append(
                 f'<text x="{x + bar_w / 2 + 3:.1f}" y="{top + plot_h + 12}" class="tick small" text-anchor="end" '
-                f'transform="rotate(-50 {x + bar_w / 2 + 3:.1f} {top + plot_h + 12})">{esc(name)}</text>'
+                f'transform="rotate({angle} {x + bar_w / 2 + 3:.1f} {top + plot_h + 12})">{esc(name)}</text>'
             )
-        title = month_label(bridge["month"]) + (" (provisional)" if bridge["is_provisional"] else "")
+        month_text = month_label(bridge["month"]) if group_w >= 150 else short_month(bridge["month"])
+        title = month_text + ((" (provisional)" if group_w >= 150 else " prov.") if bridge["is_provisional"] else "")
         body.append(
             f'<text x="{x0 + bar_w * len(BRIDGE_STEPS) / 2:.1f}" y="{top - 12}" class="group" '
             f'text-anchor="middle">{esc(title)}</text>'
         )
     if low > 0:
         body.append(
-            f'<text x="{left}" y="{height - 4}" class="note">The axis starts at {esc(compact_usd(low))}, not at 0, '
-            "so the month's changes are visible.</text>"
+            f'<text x="{left}" y="{height - 4}" class="note">The axis starts at {esc(compact_usd(low))}, '
+            "not at 0.</text>"
         )
     return _svg(width, height, body, label), marks
 
@@ -301,7 +342,7 @@ def _heat_colour(value: float | None) -> str:
     return f"#{red:02x}{green:02x}{blue:02x}"
 
 
-def heatmap_chart(cohorts: list[dict], *, label: str, cell_w: int = 26, cell_h: int = 17) -> tuple[str, int]:
+def heatmap_chart(cohorts: list[dict], *, label: str, cell_w: int = 28, cell_h: int = 18) -> tuple[str, int]:
     """Cohort by months since start, coloured by NDR, with the value in each cell."""
     if not cohorts:
         return _empty(760, 200, label), 0
@@ -349,7 +390,7 @@ def heatmap_chart(cohorts: list[dict], *, label: str, cell_w: int = 26, cell_h: 
         )
         body.append(f'<text x="{x + 18}" y="{legend_y}" class="tick">{value * 100:.0f} %</text>')
     body.append(f'<text x="{left + 5 * 70 + 10}" y="{legend_y}" class="tick">NDR; (n) = cohort size</text>')
-    return _svg(width, height, body, label), marks
+    return _svg(width, height, body, label, natural=True), marks
 
 
 def _empty(width: int, height: int, label: str) -> str:

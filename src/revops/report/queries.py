@@ -25,6 +25,7 @@ REQUIRED_TABLES = (
     "retention_cohorts",
     "tam_quota_attainment_quarterly",
     "team_quota_attainment_quarterly",
+    "customers",
 )
 
 

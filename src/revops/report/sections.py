@@ -15,6 +15,7 @@ from revops.report.charts import (
     ORANGE,
     Series,
     bar_chart,
+    both_widths,
     heatmap_chart,
     line_chart,
     waterfall_chart,
@@ -50,9 +51,10 @@ class ReportSummary:
 
 def mrr_section(mrr: list[dict], summary: ReportSummary) -> str:
     labels = [short_month(row["month"]) for row in mrr]
-    chart, marks = line_chart(
-        labels,
-        [
+    chart, marks = both_widths(
+        line_chart,
+        labels=labels,
+        series=[
             Series("MRR (unadjusted)", [number(row["mrr_usd"]) for row in mrr], BLUE),
             Series("Adjusted MRR", [number(row["adjusted_mrr_usd"]) for row in mrr], ORANGE, dashed=True),
         ],
@@ -68,12 +70,13 @@ def mrr_section(mrr: list[dict], summary: ReportSummary) -> str:
             usd(row["mrr_usd"]),
             usd(row["adjusted_mrr_usd"]),
             signed_usd(row["adjustments_net_usd"]),
+            usd(row["total_arr_usd"]),
             NONE if row["active_customers"] is None else f"{row['active_customers']:,}",
         )
         for row in newest_first
     ]
     numbers = table(
-        ["Month", "MRR", "Adjusted MRR", "Adjustments", "Active customers"],
+        ["Month", "MRR", "Adjusted MRR", "Adjustments", "Adjusted ARR", "Active customers"],
         rows,
         provisional=[row["is_provisional"] for row in newest_first],
     )
@@ -90,7 +93,7 @@ def mrr_section(mrr: list[dict], summary: ReportSummary) -> str:
 
 
 def bridge_section(bridges: list[dict], summary: ReportSummary) -> str:
-    chart, marks = waterfall_chart(bridges, label="Monthly MRR bridge")
+    chart, marks = both_widths(waterfall_chart, bridges=bridges, label="Monthly MRR bridge")
     summary.charts["bridge"] = marks
     headers = ["Component", *(short_month(bridge["month"]) for bridge in bridges)]
     lines = [
@@ -124,7 +127,7 @@ def bridge_section(bridges: list[dict], summary: ReportSummary) -> str:
     )
 
 
-def adjustments_section(by_month, rows, reporting_month, summary: ReportSummary) -> str:
+def adjustments_section(by_month, rows, reporting_month, summary: ReportSummary, *, provisional: bool = False) -> str:
     items = [
         (
             f"{ADJUSTMENT_LABELS.get(row['adjustment_type'], row['adjustment_type'])}, {short_month(month)}",
@@ -134,8 +137,12 @@ def adjustments_section(by_month, rows, reporting_month, summary: ReportSummary)
         for month, month_rows in by_month
         for row in month_rows
     ]
-    chart, marks = bar_chart(
-        items, value_format=compact_usd, label="MRR moved by each adjustment, by month", label_width=160
+    chart, marks = both_widths(
+        bar_chart,
+        items=items,
+        value_format=compact_usd,
+        label="MRR moved by each adjustment, by month",
+        label_width=160,
     )
     summary.charts["adjustments"] = marks
     types = sorted(
@@ -164,7 +171,7 @@ def adjustments_section(by_month, rows, reporting_month, summary: ReportSummary)
         ["Customer", "Adjustment", "Before", "After", "Change", "Rule inputs"],
         [
             (
-                row["organization_id"],
+                (row["company_name"] or NONE, row["organization_id"]),
                 ADJUSTMENT_LABELS.get(row["adjustment_type"], row["adjustment_type"]),
                 usd(row["mrr_before_usd"], cents=True),
                 usd(row["mrr_after_usd"], cents=True),
@@ -185,7 +192,8 @@ def adjustments_section(by_month, rows, reporting_month, summary: ReportSummary)
     )
     return section(
         "adjustments",
-        f"Adjustments that moved {month_label(reporting_month) if reporting_month else 'the month'}",
+        f"Adjustments that moved {month_label(reporting_month) if reporting_month else 'the month'}"
+        + (" (provisional)" if provisional else ""),
         "Each adjustment applies to the output of the previous one, in the order listed. Consolidation is already part of"
         " unadjusted MRR (top-line revenue includes every account of a customer); the others turn MRR into adjusted MRR.",
         chart,
@@ -209,9 +217,10 @@ def rolling_section(rolling: list[dict], summary: ReportSummary) -> str:
     series += [
         Series(f"GDR {lookback} m", values(lookback, "gdr"), colours[lookback], dashed=True) for lookback in lookbacks
     ]
-    chart, marks = line_chart(
-        [short_month(month) for month in months],
-        series,
+    chart, marks = both_widths(
+        line_chart,
+        labels=[short_month(month) for month in months],
+        series=series,
         value_format=lambda value: fraction_pct(value, 0),
         reference=1.0,
         label="Rolling NDR and GDR",
@@ -288,16 +297,16 @@ def cohort_section(cohorts: list[dict], summary: ReportSummary) -> str:
 def movers_section(movers: list[dict], reporting_month, summary: ReportSummary) -> str:
     gainers = [row for row in movers if row["direction"] == "gainer"]
     losers = [row for row in movers if row["direction"] == "loser"]
-    items = [(row["organization_id"], number(row["mrr_change_usd"]), GAIN) for row in gainers]
-    items += [(row["organization_id"], number(row["mrr_change_usd"]), LOSS) for row in reversed(losers)]
-    chart, marks = bar_chart(items, value_format=compact_usd, label="Biggest gainers and losers")
+    items = [(_customer(row), number(row["mrr_change_usd"]), GAIN) for row in gainers]
+    items += [(_customer(row), number(row["mrr_change_usd"]), LOSS) for row in reversed(losers)]
+    chart, marks = both_widths(bar_chart, items=items, value_format=compact_usd, label="Biggest gainers and losers")
     summary.charts["movers"] = marks
     headers = ["Customer", "Stage", "Previous MRR", "MRR", "Change", "Products"]
 
     def lines(rows):
         return [
             (
-                row["organization_id"],
+                (row["company_name"] or NONE, row["organization_id"]),
                 row["stage"].capitalize(),
                 usd(row["previous_mrr_usd"], cents=True),
                 usd(row["mrr_usd"], cents=True),
@@ -311,6 +320,8 @@ def movers_section(movers: list[dict], reporting_month, summary: ReportSummary) 
         headers, lines(losers), numeric_from=2, text_from=5, caption="Losers"
     )
     month_text = month_label(reporting_month) if reporting_month else "the last month"
+    if any(row["is_provisional"] for row in movers):
+        month_text += " (provisional)"
     return section(
         "movers",
         f"Biggest gainers and losers, {month_text}",
@@ -321,6 +332,11 @@ def movers_section(movers: list[dict], reporting_month, summary: ReportSummary) 
         marks,
         numbers,
     )
+
+
+def _customer(row: dict) -> str:
+    """A customer's company name, or its id when the customers table has no name for it."""
+    return row["company_name"] or row["organization_id"]
 
 
 def quota_section(reps: list[dict], teams: list[dict], quarter, summary: ReportSummary) -> str:
@@ -338,8 +354,9 @@ def quota_section(reps: list[dict], teams: list[dict], quarter, summary: ReportS
         for row in teams
         if row["attainment_pct"] is not None
     ]
-    chart, marks = bar_chart(
-        items,
+    chart, marks = both_widths(
+        bar_chart,
+        items=items,
         value_format=lambda value: pct(value, 0),
         reference=(100.0, "quota"),
         label="TAM and team quota attainment",
@@ -360,6 +377,7 @@ def quota_section(reps: list[dict], teams: list[dict], quarter, summary: ReportS
         "quota",
         marks,
         rep_table + team_table,
+        wide=True,  # the TAM table's eleven columns need the section's whole width
     )
 
 

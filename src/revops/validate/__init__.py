@@ -67,8 +67,9 @@ Plausibility (the constants of `revops.validate.rules` name every bound):
 - Ids (`*_id` columns) that look like email addresses are refused as personal data.
 
 Warnings do not stop the run: a credit purchase covering less than a month
-(`SHORT_CREDIT_PURCHASE_DAYS`) billed to an account that buys no contract's credits is probably a
-one-off top-up, which the warehouse counts as recurring revenue.
+(`SHORT_CREDIT_PURCHASE_DAYS`) that matches no contract (none buys its account's credits with a term
+running at its date, as the models match purchases) is probably a one-off top-up, which the warehouse
+counts as recurring revenue.
 
 With `snapshot_dir`, the validated text (trimmed, blanks as null, every contract table and
 column, absent ones empty) is written there as one Parquet file per table, and the build reads
@@ -100,6 +101,7 @@ from revops.validate.rules import (
     add_months,
 )
 from revops.validate.sentences import capped
+from revops.validate.stripe import stripe_problems
 from revops.validate.table_checks import cross_table_problems, email_id_problems, key_problems, magnitude_problems
 
 __all__ = [
@@ -125,6 +127,8 @@ def validate(
     plausibility: Plausibility | None = None,
     snapshot_dir: Path | None = None,
     warn: Callable[[str], None] | None = None,
+    billing_source: str = "billing",
+    duckdb_config: dict[str, str] | None = None,
 ) -> dict[str, int]:
     """Check every input file of `data_dir`; return the rows per file found, by table name.
 
@@ -133,21 +137,29 @@ def validate(
     (rows and seconds), one when great-expectations is loaded and one for the cross-table checks;
     `warn` one sentence per warning (default: `progress`). `plausibility` defaults to today (UTC)
     without an as-of month. With `snapshot_dir`, the validated input is written there (see above).
+    `billing_source` names the billing export read: the project's own files (`billing`) or
+    Stripe's tables as Fivetran lands them (`stripe`, checked also by `revops.validate.stripe`).
+    `duckdb_config` is the DuckDB connection's configuration (the run's memory limit and spill
+    folder; default: a private spill folder and DuckDB's own limit).
     """
+    if billing_source not in contract.BILLING_SOURCES:
+        raise InputError(f"--billing-source {billing_source} is not one of {', '.join(contract.BILLING_SOURCES)}.")
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise InputError(f"The input directory {data_dir} does not exist.")
     say = progress or (lambda _line: None)
     plausibility = plausibility or Plausibility(today=datetime.now(UTC).date())
     spill = tempfile.TemporaryDirectory(prefix="revops-validate-")
-    connection = duckdb.connect(config={"temp_directory": spill.name})
+    connection = duckdb.connect(config={"temp_directory": spill.name, **(duckdb_config or {})})
     try:
         connection.execute("set TimeZone = 'UTC'")  # Parquet timestamps with time zone read as UTC text
         for data_type, body in PARSERS.items():
             connection.execute(f"create macro revops_{data_type}(x) as {body}")
-        problems, loaded = _check_files(connection, data_dir, say)
+        problems, loaded = _check_files(connection, data_dir, say, billing_source)
         started = time.perf_counter()
-        problems += cross_table_problems(connection, loaded)
+        problems += cross_table_problems(connection, loaded, billing_source)
+        if billing_source == "stripe":
+            problems += stripe_problems(connection, loaded, already_wrong=bool(problems))
         problems += plausibility_problems(connection, loaded, plausibility, already_wrong=bool(problems))
         say(f"cross-table checks done in {time.perf_counter() - started:.1f} s")
         if problems:
@@ -156,7 +168,7 @@ def validate(
             (warn or say)(sentence)
         if snapshot_dir is not None:
             started = time.perf_counter()
-            write_snapshot(connection, loaded, Path(snapshot_dir))
+            write_snapshot(connection, loaded, Path(snapshot_dir), billing_source)
             say(f"validated input saved for the build in {time.perf_counter() - started:.1f} s")
     finally:
         connection.close()
@@ -165,15 +177,15 @@ def validate(
 
 
 def _check_files(
-    connection: duckdb.DuckDBPyConnection, data_dir: Path, say: Callable[[str], None]
+    connection: duckdb.DuckDBPyConnection, data_dir: Path, say: Callable[[str], None], billing_source: str
 ) -> tuple[list[str], dict[str, Input]]:
     """Load every input file and check the rules that look at one file; the problems and the loaded files."""
     problems: list[str] = []
     engine: Expectations | None = None
     loaded: dict[str, Input] = {}
-    for name, path in find_files(data_dir, problems).items():
+    for name, path in find_files(data_dir, problems, billing_source).items():
         started = time.perf_counter()
-        found = load(connection, contract.tables()[name], path, problems)
+        found = load(connection, contract.tables(billing_source)[name], path, problems)
         if found is None:
             continue
         loaded[name] = found

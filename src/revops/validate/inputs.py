@@ -114,12 +114,20 @@ def _record_lines(path: Path, rowids: set[int]) -> dict[int, int]:
     return found
 
 
-def find_files(data_dir: Path, problems: list[str]) -> dict[str, Path]:
+def find_files(data_dir: Path, problems: list[str], billing_source: str = "billing") -> dict[str, Path]:
     """The file of every contract table present, in contract order; problems for missing ones."""
-    expected = {f"{name}.{suffix}" for name in contract.tables() for suffix in ("csv", "parquet")}
+    tables = contract.tables(billing_source)
+    expected = {f"{name}.{suffix}" for name in tables for suffix in ("csv", "parquet")}
     others = sorted(entry.name for entry in data_dir.iterdir() if entry.name not in expected)
     found: dict[str, Path] = {}
-    for name, table in contract.tables().items():
+    other_mode = _other_billing_source(data_dir, billing_source)
+    if other_mode:
+        problems.append(
+            f"{data_dir} holds {other_mode[1]}'s billing files ({other_mode[2]}) and none of the files this run reads: "
+            f"run with --billing-source {other_mode[0]}."
+        )
+        return found
+    for name, table in tables.items():
         paths = [
             data_dir / f"{name}.{suffix}" for suffix in ("csv", "parquet") if (data_dir / f"{name}.{suffix}").is_file()
         ]
@@ -144,6 +152,28 @@ def find_files(data_dir: Path, problems: list[str]) -> dict[str, Path]:
             f"{'is' if len(missing) == 1 else 'are'} missing (give all of {join_words(QUOTA_TABLES)}, or none)."
         )
     return found
+
+
+def _other_billing_source(data_dir: Path, billing_source: str) -> tuple[str, str, str] | None:
+    """(mode, whose, a file) when the directory has another billing source's required files and none
+    of this one's: a run started with the wrong --billing-source."""
+
+    def present(mode: str) -> list[str]:
+        return [
+            path.name
+            for name, table in contract.tables(mode).items()
+            if table.billing_source == mode and table.required
+            for path in (data_dir / f"{name}.csv", data_dir / f"{name}.parquet")
+            if path.is_file()
+        ]
+
+    if present(billing_source):
+        return None
+    for mode in contract.BILLING_SOURCES:
+        if mode != billing_source and present(mode):
+            whose = "Stripe" if mode == "stripe" else "the payment provider"
+            return mode, whose, present(mode)[0]
+    return None
 
 
 def load(connection: duckdb.DuckDBPyConnection, table: Table, path: Path, problems: list[str]) -> Input | None:
@@ -210,11 +240,14 @@ def _read_error(error: duckdb.Error, path: Path) -> str:
     return f"it is not valid {kind} ({first.split(': ', 1)[-1]})"
 
 
-def write_snapshot(connection: duckdb.DuckDBPyConnection, loaded: dict[str, Input], snapshot_dir: Path) -> None:
-    """One Parquet file per contract table in `snapshot_dir`: every contract column as text, an absent
-    column as nulls, an absent optional table with no rows. The build reads these files only."""
+def write_snapshot(
+    connection: duckdb.DuckDBPyConnection, loaded: dict[str, Input], snapshot_dir: Path, billing_source: str = "billing"
+) -> None:
+    """One Parquet file per contract table of the run's billing source in `snapshot_dir`: every
+    contract column as text, an absent column as nulls, an absent optional table with no rows. The
+    build reads these files only (the other billing source's tables are empty views)."""
     snapshot_dir.mkdir(parents=True, exist_ok=True)
-    for name, table in contract.tables().items():
+    for name, table in contract.tables(billing_source).items():
         found = loaded.get(name)
         columns = ", ".join(
             f'"{column.name}"'

@@ -123,15 +123,20 @@ def _as_of_problems(connection: duckdb.DuckDBPyConnection, invoices: Input, plau
 
 
 def short_credit_purchase_warnings(connection: duckdb.DuckDBPyConnection, loaded: dict[str, Input]) -> list[str]:
-    """A credit purchase covering less than a month, billed to an account that buys no contract's
-    credits: probably a one-off top-up, which the warehouse spreads as recurring revenue."""
+    """A credit purchase covering less than a month that matches no contract: probably a one-off top-up,
+    which the warehouse spreads as recurring revenue. It matches a contract as the models match it
+    (int_credit_purchases_assigned_to_periods): a contract buys its account's credits and has not ended
+    (start_date + term_months) at the purchase's period_start, whether or not it has started."""
     invoices, contracts = loaded.get("invoices"), loaded.get("contracts")
     if not invoices or not invoices.has("invoice_type", "period_start", "period_end", "billing_customer_id"):
         return []
-    buyers = (
-        f"select credits_billing_customer_id from {contracts.sql_name} where credits_billing_customer_id is not null"
-        if contracts and contracts.has("credits_billing_customer_id")
-        else "select cast(null as varchar) where false"
+    matching = (
+        f"""select 1 from {contracts.sql_name} as contracts
+            where contracts.credits_billing_customer_id = invoices.billing_customer_id
+                and revops_date(invoices.period_start)
+                    < revops_date(contracts.start_date) + to_months(revops_integer(contracts.term_months))"""
+        if contracts and contracts.has("credits_billing_customer_id", "start_date", "term_months")
+        else "select 1 where false"
     )
     where = "contracts.csv" if contracts is None else contracts.file
     return sql_rule(
@@ -139,11 +144,12 @@ def short_credit_purchase_warnings(connection: duckdb.DuckDBPyConnection, loaded
         invoices,
         "period_end",
         f"a credit_purchase invoice covering less than a month (period_end - period_start under "
-        f"{SHORT_CREDIT_PURCHASE_DAYS} days) for a billing customer that is no contract's "
-        f"credits_billing_customer_id in {where}: a one-off top-up counts as recurring revenue for its month",
-        f"""select rowid from {invoices.sql_name}
+        f"{SHORT_CREDIT_PURCHASE_DAYS} days) that matches no contract in {where} (no contract buys that billing "
+        f"customer's credits with a term running at period_start): a one-off top-up counts as recurring revenue "
+        f"for its month",
+        f"""select rowid from {invoices.sql_name} as invoices
             where invoice_type = 'credit_purchase'
                 and date_diff('day', revops_date(period_start), revops_date(period_end)) < {SHORT_CREDIT_PURCHASE_DAYS}
-                and billing_customer_id not in ({buyers})""",
+                and not exists ({matching})""",
         show=("invoice_id", "period_start", "period_end"),
     )

@@ -283,9 +283,12 @@ def _pair_checks(found: Input) -> list[_Check]:
 
 def _accepted_values(table: str, column: Column) -> tuple[tuple[str, ...], str] | None:
     """The values a column may take and how to name the rule, or None."""
+    if column.name == "product_key" and table == "stripe_mapping":
+        keys = (*contract.product_keys(), *contract.STRIPE_PRODUCT_KEYS)
+        return keys, "a product_key that is not in the product catalogue, credits or ignore"
     if column.name == "product_key":
         return contract.product_keys(), "a product_key that is not in the product catalogue"
-    if column.name == "reason" and table in ("credits", "refunds"):
+    if column.name == "reason" and table in ("credits", "refunds", "stripe_mapping"):
         reasons = contract.credit_reasons()
         return reasons, f"a reason that is not one of the credit reasons ({', '.join(reasons)})"
     if column.accepted_values:

@@ -38,6 +38,8 @@ PARSERS = {
                 and isfinite(try_cast(trim(x) as double)) then try_cast(trim(x) as double) end""",
     "integer": r"""case when regexp_full_match(trim(x), '[+-]?\d+(\.0*)?')
                 then try_cast(trim(x) as bigint) end""",
+    "bigint": r"""case when regexp_full_match(trim(x), '[+-]?\d+(\.0*)?')
+                then try_cast(trim(x) as bigint) end""",
     "boolean": "case lower(trim(x)) when 'true' then true when 'false' then false end",
     # Not contract types: a money text's exact value, for sums checked on the file's own values,
     # and a fraction as the warehouse keeps a contract discount.
@@ -54,16 +56,18 @@ TYPE_WORDS = {
     "decimal": "is not an amount (a plain decimal number such as 1234.50)",
     "double": "is not a number",
     "integer": "is not a whole number",
+    "bigint": "is not a whole number",
     "boolean": "is not true or false",
 }
 
 
 # Whose export each source is, for the sentence about a missing required file.
-SOURCE_OWNERS = {"billing": "the payment provider's", "crm": "the CRM's"}
+SOURCE_OWNERS = {"billing": "the payment provider's", "crm": "the CRM's", "stripe": "Stripe's (Fivetran)"}
 
 
 # Calendar months are written as their first day; quarters like 2025-Q2.
 MONTH_COLUMNS = {
+    "stripe_mapping": ("applies_to_month",),
     "credits": ("applies_to_month",),
     "usage": ("usage_month",),
     "organization_consolidations": ("effective_month",),
@@ -81,6 +85,7 @@ MAX_AMOUNT_USD = 10**12  # one amount: below a trillion
 MAX_COLUMN_TOTAL_USD = 10**13  # the sum of a money column's absolute values
 MAX_UNITS = 10**15  # usage units and quantities (double precision, exact to the unit when summed)
 MAX_INTEGER = 2**31 - 1  # the staging models cast whole numbers to 32-bit integer
+MAX_MINOR_UNITS = MAX_AMOUNT_USD * 100  # a Stripe amount in cents (bigint columns)
 DISCOUNT_DECIMALS = 6  # the warehouse keeps a discount as decimal(9, 6)
 
 
@@ -93,6 +98,8 @@ SCHEDULED_DATE_COLUMNS = {
     ("billing_customers", "startup_credit_expires_on"),
     ("invoices", "period_end"),
     ("invoices", "due_on"),
+    ("invoice", "period_end"),
+    ("invoice", "due_date"),
     ("contracts", "start_date"),
     ("trials", "end_month"),
     ("sales_reps", "role_start_date"),
@@ -120,7 +127,7 @@ RECOGNISED_STATUSES = ("open", "paid", "uncollectible")
 
 
 # A warning: a credit purchase shorter than this (period_end - period_start, in days; February is
-# 27 days with an inclusive end) whose account buys no contract's credits.
+# 27 days with an inclusive end) that matches no contract.
 SHORT_CREDIT_PURCHASE_DAYS = 27
 
 

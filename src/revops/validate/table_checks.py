@@ -15,6 +15,7 @@ from revops.validate.rules import (
     MAX_COLUMN_TOTAL_USD,
     MAX_EXAMPLES,
     MAX_INTEGER,
+    MAX_MINOR_UNITS,
     MAX_UNITS,
 )
 from revops.validate.sentences import article, join_words, quote, sql_rule
@@ -111,6 +112,15 @@ def magnitude_problems(connection: duckdb.DuckDBPyConnection, found: Input) -> l
                 f"select rowid from {found.sql_name} where abs({value}) >= {MAX_UNITS}",
                 show=(name,),
             )
+        elif column.data_type == "bigint":
+            problems += sql_rule(
+                connection,
+                found,
+                name,
+                f"{article(name)} of {MAX_MINOR_UNITS:,} or more (the warehouse takes amounts below {MAX_AMOUNT_USD:,})",
+                f"select rowid from {found.sql_name} where abs({value}) >= {MAX_MINOR_UNITS}",
+                show=(name,),
+            )
         elif column.data_type == "integer":
             problems += sql_rule(
                 connection,
@@ -152,8 +162,10 @@ def email_id_problems(connection: duckdb.DuckDBPyConnection, found: Input) -> li
     return problems
 
 
-def cross_table_problems(connection: duckdb.DuckDBPyConnection, loaded: dict[str, Input]) -> list[str]:
-    problems = _orphan_problems(connection, loaded)
+def cross_table_problems(
+    connection: duckdb.DuckDBPyConnection, loaded: dict[str, Input], billing_source: str = "billing"
+) -> list[str]:
+    problems = _orphan_problems(connection, loaded, billing_source)
     invoices, lines = loaded.get("invoices"), loaded.get("invoice_line_items")
     if invoices and lines and invoices.has("invoice_id", "subtotal_usd") and lines.has("invoice_id", "amount_usd"):
         problems += _subtotal_problems(connection, invoices, lines)
@@ -172,9 +184,11 @@ def cross_table_problems(connection: duckdb.DuckDBPyConnection, loaded: dict[str
     return problems
 
 
-def _orphan_problems(connection: duckdb.DuckDBPyConnection, loaded: dict[str, Input]) -> list[str]:
+def _orphan_problems(
+    connection: duckdb.DuckDBPyConnection, loaded: dict[str, Input], billing_source: str = "billing"
+) -> list[str]:
     problems: list[str] = []
-    for relationship in contract.relationships():
+    for relationship in contract.relationships(billing_source):
         child, column, parent, parent_column = (
             relationship.table,
             relationship.column,

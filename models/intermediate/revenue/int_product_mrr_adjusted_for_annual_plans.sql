@@ -1,0 +1,65 @@
+-- Section 3, adjustment 5 per product (int_mrr_adjusted_for_annual_plans is the
+-- customer's): each product is valued at list price. Its lines are each at their own
+-- contract's price (int_customer_product_months_spined: amount_at_contract_price_usd,
+-- 0 discount on an account outside every contract): when all of a product's lines have
+-- one discount, its value after spikes / (1 - it); when they differ, its value after
+-- spikes x amount_at_list_price_usd / amount_at_contract_price_usd, the product's own
+-- list-price factor; each rounded once to the cent half away from zero (exactly:
+-- macros/divide_to_cents). A product of a pay-as-you-go child team keeps its
+-- value beside an enterprise parent's discounted products.
+
+with
+
+product_after_spikes as (
+    select * from {{ ref('int_product_mrr_adjusted_for_spikes') }}
+),
+
+product_months as (
+    select * from {{ ref('int_customer_product_months_spined') }}
+),
+
+customer_after_annual_plans as (
+    select * from {{ ref('int_mrr_adjusted_for_annual_plans') }}
+),
+
+adjusted as (
+    select
+        product_after_spikes.organization_id,
+        product_after_spikes.product_key,
+        product_after_spikes.month,
+        product_after_spikes.mrr_after_usd as mrr_before_usd,
+        customer_after_annual_plans.is_discounted_contract_month,
+        case
+            when
+                customer_after_annual_plans.is_discounted_contract_month
+                and product_months.lines_contract_discount > 0
+                then {{ divide_to_cents(
+                    'product_after_spikes.mrr_after_usd', '1 - product_months.lines_contract_discount'
+                ) }}
+            when
+                customer_after_annual_plans.is_discounted_contract_month
+                and product_months.lines_contract_discount is null
+                and product_months.amount_at_contract_price_usd > 0
+                then {{ divide_to_cents(
+                    'product_after_spikes.mrr_after_usd * product_months.amount_at_list_price_usd',
+                    'product_months.amount_at_contract_price_usd',
+                ) }}
+            else product_after_spikes.mrr_after_usd
+        end as mrr_after_usd,
+        case
+            when customer_after_annual_plans.is_discounted_contract_month
+                then 'discounted contract: valued at list price'
+        end as rule_inputs
+    from product_after_spikes
+    inner join customer_after_annual_plans
+        on
+            product_after_spikes.organization_id = customer_after_annual_plans.organization_id
+            and product_after_spikes.month = customer_after_annual_plans.month
+    inner join product_months
+        on
+            product_after_spikes.organization_id = product_months.organization_id
+            and product_after_spikes.product_key = product_months.product_key
+            and product_after_spikes.month = product_months.month
+)
+
+select * from adjusted

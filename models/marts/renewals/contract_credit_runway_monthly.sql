@@ -1,0 +1,124 @@
+-- Renewals and credit runway, per credit contract and month it is in force (up to the reporting month):
+-- the credits bought, drawn to date (capped at what was bought), remaining, the average drawn over the
+-- last three months, the month the credits are projected to run out at that pace, whether that is before
+-- the contract ends (an early renewal), and the `Upcoming renewal` flag from two months before the end.
+
+with
+
+contract_credits_drawn as (
+    select * from {{ ref('int_contract_credits_drawn_monthly') }}
+),
+
+cumulated as (
+    select
+        contract_id,
+        organization_id,
+        month,
+        start_date,
+        cast({{ dbt.dateadd('month', 'term_months', 'start_date') }} as date) as end_date,
+        cast({{ dbt.date_trunc('month', dbt.dateadd('month', 'term_months', 'start_date')) }} as date) as end_month,
+        credit_usd,
+        credits_drawn_usd,
+        cast(sum(credits_drawn_usd) over (
+            partition by contract_id order by month rows between unbounded preceding and current row
+        ) as decimal(18, 2)) as credits_drawn_uncapped_usd,
+        -- The month and the two before it; a contract in its first months averages the months it has.
+        cast(sum(credits_drawn_usd) over (
+            partition by contract_id order by month rows between 2 preceding and current row
+        ) as decimal(18, 2)) as credits_drawn_last_3_months_usd,
+        count(*) over (
+            partition by contract_id order by month rows between 2 preceding and current row
+        ) as months_averaged,
+        is_provisional
+    from contract_credits_drawn
+),
+
+remaining as (
+    select
+        contract_id,
+        organization_id,
+        month,
+        start_date,
+        end_date,
+        credit_usd,
+        credits_drawn_usd,
+        case
+            when credits_drawn_uncapped_usd > credit_usd then credit_usd
+            else credits_drawn_uncapped_usd
+        end as credits_drawn_to_date_usd,
+        {{ divide_to_cents('credits_drawn_last_3_months_usd', 'months_averaged') }} as average_burn_3m_usd,
+        {{ dbt.datediff('month', 'end_month', 'month') }}
+        - 1 as months_left_after_month,
+        is_provisional
+    from cumulated
+),
+
+runway as (
+    select
+        *,
+        cast(credit_usd - credits_drawn_to_date_usd as decimal(18, 2)) as credits_remaining_usd,
+        min(case when credits_drawn_to_date_usd = credit_usd then month end) over (
+            partition by contract_id order by month rows between unbounded preceding and current row
+        ) as ran_out_month
+    from remaining
+),
+
+projected as (
+    select
+        contract_id,
+        organization_id,
+        month,
+        start_date,
+        end_date,
+        credit_usd,
+        credits_drawn_usd,
+        credits_drawn_to_date_usd,
+        credits_remaining_usd,
+        average_burn_3m_usd,
+        case
+            when average_burn_3m_usd > 0
+                then cast(round(credits_remaining_usd / average_burn_3m_usd, 1) as decimal(9, 1))
+        end as runway_months,
+        case
+            when credits_remaining_usd = 0 then ran_out_month
+            when average_burn_3m_usd > 0
+                then cast(
+                    {{ dbt.dateadd(
+                        'month',
+                        'cast(ceil(credits_remaining_usd / average_burn_3m_usd) as integer)',
+                        'month',
+                    ) }} as date
+                )
+        end as projected_run_out_month,
+        months_left_after_month,
+        -- Run out with months of the contract left is early even when nothing is drawn any more.
+        (credits_remaining_usd = 0 and months_left_after_month > 0)
+        or credits_remaining_usd < average_burn_3m_usd * months_left_after_month as is_early_renewal,
+        month >= cast({{ dbt.date_trunc('month', dbt.dateadd('month', -2, 'end_date')) }} as date)
+            as is_upcoming_renewal,
+        is_provisional
+    from runway
+),
+
+published as (
+    select
+        contract_id,
+        organization_id,
+        month,
+        start_date as contract_start_date,
+        end_date as contract_end_date,
+        cast(months_left_after_month as integer) as months_left_after_month,
+        credit_usd as credits_bought_usd,
+        credits_drawn_usd as credits_used_usd,
+        credits_drawn_to_date_usd as credits_used_to_date_usd,
+        credits_remaining_usd,
+        average_burn_3m_usd,
+        runway_months,
+        projected_run_out_month,
+        is_early_renewal,
+        is_upcoming_renewal,
+        is_provisional
+    from projected
+)
+
+select * from published

@@ -1,0 +1,87 @@
+"""DuckDB's memory limit and spill folder in a run (revops.memory)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import duckdb
+import pytest
+
+from revops import DEMO_DATA_DIR
+from revops.dbt_runner import invoke
+from revops.errors import UsageError
+from revops.memory import GIB, SpillWatcher, duckdb_setting, memory_limit_bytes
+
+
+@pytest.mark.parametrize(
+    ("option", "machine", "expected"),
+    [
+        (None, 24 * GIB, 6 * GIB),  # a quarter of the machine
+        (None, 4 * GIB, 2 * GIB),  # a quarter is 1 GiB: the 2 GiB floor
+        (None, 2 * GIB, 1 * GIB),  # the floor is at most half the machine
+        ("6GB", 24 * GIB, 6_000_000_000),
+        ("4096MiB", 24 * GIB, 4 * GIB),
+        ("40%", 10 * GIB, 4 * GIB),
+        (" 1.5 gib ", 24 * GIB, int(1.5 * GIB)),
+    ],
+)
+def test_the_memory_limit_is_read_as_a_size_or_a_share(option, machine, expected):
+    assert memory_limit_bytes(option, machine) == expected
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("lots", "is not a size like 6GB, 4096MiB or 40%"),
+        ("6", "is not a size like 6GB, 4096MiB or 40%"),
+        ("100MiB", "give DuckDB at least 256MiB"),
+        ("30GB", "is more than this machine's 24.0 GiB"),
+        ("150%", "is more than this machine's 24.0 GiB"),
+    ],
+)
+def test_an_impossible_memory_limit_is_refused(option, message):
+    with pytest.raises(UsageError, match=message):
+        memory_limit_bytes(option, 24 * GIB)
+
+
+def test_duckdb_reads_the_setting_as_the_limit_in_bytes():
+    connection = duckdb.connect()
+    connection.execute(f"set memory_limit = '{duckdb_setting(3 * GIB)}'")
+    assert connection.execute("select current_setting('memory_limit')").fetchone()[0] == "3.0 GiB"
+
+
+def test_dbt_connections_take_the_runs_limit_and_spill_folder(tmp_path):
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    build_db = tmp_path / "build.duckdb"
+    seen = (
+        "create table main.settings_seen as select current_setting('memory_limit') as memory_limit, "
+        "current_setting('temp_directory') as spill_dir"
+    )
+    invoke(
+        ["run-operation", "run_query", "--args", json.dumps({"sql": seen})],
+        db_path=build_db,
+        data_dir=DEMO_DATA_DIR,
+        target_path=tmp_path / "target",
+        memory_limit="768MiB",
+        spill_dir=spill,
+    )
+    with duckdb.connect(str(build_db), read_only=True) as connection:
+        assert connection.sql("select * from main.settings_seen").fetchall() == [("768.0 MiB", str(spill))]
+
+
+def test_the_spill_watcher_sees_files_that_come_and_go(tmp_path):
+    def spill_and_remove():
+        time.sleep(0.15)
+        (tmp_path / "block.tmp").write_bytes(b"x" * 300_000)
+        time.sleep(0.3)
+        (tmp_path / "block.tmp").unlink()
+
+    with SpillWatcher(tmp_path, interval_seconds=0.05) as watcher:
+        writer = threading.Thread(target=spill_and_remove)
+        writer.start()
+        writer.join()
+    assert watcher.peak_bytes == 300_000
+    assert not list(tmp_path.iterdir())
