@@ -1,9 +1,10 @@
 """Spark and DuckDB publish the same marts: every row and column, money to the cent, doubles within 1e-9.
 
 The Spark builds run in one child process (tests_py/spark_builds.py, one JVM), started in the
-background when pytest collects these tests (tests_py/conftest.py): the demo through `revops run
---engine spark` with every dbt test, and a generated company of 3,000 customers, models only, on a
-standalone cluster of two workers started for the test. Marked `spark` (minutes): `pytest -m spark` runs them
+background when pytest collects these tests (tests_py/conftest.py): the demo along the path of
+`revops run --engine spark` (validated snapshot, export, import, publish), and a generated company
+of 3,000 customers on a standalone cluster of two workers started for the test; both seeds and
+models only (the dbt tests on Spark are `revops run --engine spark`'s, run by hand: README). Marked `spark` (minutes): `pytest -m spark` runs them
 alone, `-m "not spark"` leaves them out of a quick local loop; scripts/test runs everything.
 """
 
@@ -40,6 +41,7 @@ def _tables(db: Path) -> dict[str, int]:
 
 
 def test_the_demo_built_on_spark_publishes_the_same_file(spark_builds, published):
+    """`published` is the DuckDB engine's `revops run` of the demo."""
     spark_file = spark_builds / "demo-spark.duckdb"
     _assert_same(spark_file, published)
     tables = _tables(spark_file)
