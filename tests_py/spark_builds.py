@@ -13,9 +13,10 @@ tables is their point, and Spark spends about a second per dbt node, so the proj
 data tests (about 1,150 nodes) would add some twenty minutes of CPU to the test command; they are
 run on Spark by `revops run --engine spark` (README, "Running on Apache Spark"). In order:
 
-1. generated, on a cluster: a generated company of a few thousand customers (DIR/generated, with one
-   optional file and one optional column left out, so both loaders fill them in: an empty table, a
-   null column) built by plain dbt (`dbt build --target spark`: the on-disk Hive metastore, the
+1. generated, on a cluster: a generated company of a few thousand customers with its billing data
+   as Stripe's tables (DIR/generated, `billing_source` stripe; with one optional file and one
+   optional column left out, so both loaders fill them in: an empty table, a null column) built by
+   plain dbt (`dbt build --target spark`: the on-disk Hive metastore, the
    loader reading the data folder) on a standalone cluster of one master and two workers started
    on 127.0.0.1 from the installed pyspark and stopped afterwards; the published tables into
    DIR/generated-spark.duckdb, and the same models on DuckDB into DIR/generated-duckdb.duckdb.
@@ -55,13 +56,14 @@ GENERATED_MONTHS = 36
 
 
 def generate_company(folder: Path) -> None:
-    """A generated company without usage_optimizations.csv and without the optional credits.note."""
-    generate(folder, customers=GENERATED_CUSTOMERS, months=GENERATED_MONTHS, seed=11)
+    """A generated company with its billing data as Stripe's tables (the demo is in the project's own
+    billing files), without usage_optimizations.csv and without the optional customer.email."""
+    generate(folder, customers=GENERATED_CUSTOMERS, months=GENERATED_MONTHS, seed=11, billing_format="stripe")
     (folder / "usage_optimizations.csv").unlink()
-    credits = folder / "credits.csv"
-    without_note = duckdb.sql(f"select * exclude (note) from read_csv('{credits}', all_varchar = true)")
-    without_note.write_csv(str(folder / "credits.tmp.csv"))
-    (folder / "credits.tmp.csv").replace(credits)
+    customers = folder / "customer.csv"
+    without_email = duckdb.sql(f"select * exclude (email) from read_csv('{customers}', all_varchar = true)")
+    without_email.write_csv(str(folder / "customer.tmp.csv"))
+    (folder / "customer.tmp.csv").replace(customers)
 
 
 def models_on_spark(
@@ -72,6 +74,7 @@ def models_on_spark(
     master: str | None = None,
     catalog: str | None = None,
     snapshot_dir: Path | None = None,
+    billing_source: str = "billing",
 ) -> None:
     """Seeds and models on Spark from the input folder (or the validator's snapshot), then the
     published tables into `build_db`."""
@@ -84,12 +87,14 @@ def models_on_spark(
             data_dir=data_dir,
             snapshot_dir=snapshot_dir,
             target_path=target,
+            billing_source=billing_source,
         )
         arguments = json.dumps({"directory": str(work / "export")})
         invoke(
             ["run-operation", "export_published_tables", "--target", "spark", "--args", arguments],
             db_path=build_db,
             target_path=target,
+            billing_source=billing_source,
         )
     import_parquet_tables(work / "export", build_db, contract_types(target / "manifest.json"))
 
@@ -129,13 +134,16 @@ def main() -> int:
         db_path=work / "generated-duckdb.duckdb",
         data_dir=generated,
         target_path=work / "generated-duckdb-target",
+        billing_source="stripe",
     )
     timings["generated: models on DuckDB"] = time.perf_counter() - started
 
     started = time.perf_counter()
     with standalone_cluster(work / "cluster", workers=2) as master:
         timings["generated: cluster start"] = time.perf_counter() - started
-        models_on_spark(generated, work / "generated-spark.duckdb", work / "generated-spark", master=master)
+        models_on_spark(
+            generated, work / "generated-spark.duckdb", work / "generated-spark", master=master, billing_source="stripe"
+        )
     timings["generated: models on the Spark cluster, with its start and stop"] = time.perf_counter() - started
 
     started = time.perf_counter()

@@ -3,7 +3,8 @@
 The Spark builds run in one child process (tests_py/spark_builds.py, one JVM), started in the
 background when pytest collects these tests (tests_py/conftest.py): the demo along the path of
 `revops run --engine spark` (validated snapshot, export, import, publish), and a generated company
-of 3,000 customers on a standalone cluster of two workers started for the test; both seeds and
+of 3,000 customers whose billing data are Stripe's tables on a standalone cluster of two workers
+started for the test; both seeds and
 models only (the dbt tests on Spark are `revops run --engine spark`'s, run by hand: README). Marked `spark` (minutes): `pytest -m spark` runs them
 alone, `-m "not spark"` leaves them out of a quick local loop; scripts/test runs everything.
 """
@@ -23,6 +24,7 @@ import pytest
 from revops import PROJECT_DIR
 from revops.cli import main
 from revops.spark_bridge import compare_schemas
+from revops.spark_bridge import main as compare_command
 
 pytestmark = pytest.mark.spark
 
@@ -52,7 +54,7 @@ def test_the_demo_built_on_spark_publishes_the_same_file(spark_builds, published
     assert json.loads(published_tables) == tables
 
 
-def test_a_generated_company_on_a_standalone_cluster_gives_the_same_marts(spark_builds):
+def test_a_generated_company_in_stripe_tables_on_a_standalone_cluster_gives_the_same_marts(spark_builds):
     _assert_same(spark_builds / "generated-spark.duckdb", spark_builds / "generated-duckdb.duckdb")
     tables = _tables(spark_builds / "generated-spark.duckdb")
     assert tables["mrr_monthly"] > 50_000
@@ -70,7 +72,7 @@ def test_spark_leaves_nothing_behind(spark_builds):
         assert not {"metastore_db", "spark-warehouse", "derby.log"} & {path.name for path in folder.iterdir()}
 
 
-def test_the_comparison_finds_a_cent_and_a_last_digit(published, tmp_path):
+def test_the_comparison_finds_a_cent_and_a_last_digit(published, tmp_path, capsys):
     """The equivalence check can fail: one cent of MRR on one row, a ratio off by 1e-7 and one
     character more in a text are each reported; a ratio off by 1e-12 is within the tolerance."""
     changed = tmp_path / "changed.duckdb"
@@ -94,6 +96,12 @@ def test_the_comparison_finds_a_cent_and_a_last_digit(published, tmp_path):
     assert next(difference for difference in differences if difference.table == "mrr_monthly").what.startswith(
         "column mrr_usd: 1 rows differ"
     )
+    # The command the README gives for comparing two published files by hand.
+    assert compare_command([str(changed), str(published)]) == 1
+    assert compare_command([str(published), str(published)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[:3] == [str(difference) for difference in differences]
+    assert printed[-1].startswith("equal: ") and " tables of schema marts, " in printed[-1]
 
 
 def test_plain_dbt_on_spark_refuses_a_folder_it_cannot_read_exactly(tmp_path):

@@ -191,3 +191,31 @@ def _compare_rows(
         if bad[0]:
             differences.append(Difference(table, f"column {name}: {bad[0]} rows differ, e.g. {bad[1]} vs {bad[2]}"))
     return differences
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m revops.spark_bridge LEFT.duckdb RIGHT.duckdb`: compare two published files (0: equal)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Compare the published marts of two revops files.")
+    parser.add_argument("left", type=Path)
+    parser.add_argument("right", type=Path)
+    arguments = parser.parse_args(argv)
+    differences = compare_schemas(arguments.left, arguments.right)
+    for difference in differences:
+        print(difference)
+    if not differences:
+        with duckdb.connect(str(arguments.left), read_only=True) as connection:
+            names = [
+                name
+                for (name,) in connection.execute(
+                    "select table_name from duckdb_tables() where schema_name = ?", [SCHEMA]
+                ).fetchall()
+            ]
+            rows = sum(connection.execute(f'select count(*) from {SCHEMA}."{name}"').fetchone()[0] for name in names)
+        print(f"equal: {len(names)} tables of schema {SCHEMA}, {rows:,} rows, every column (doubles within 1e-9)")
+    return 1 if differences else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
