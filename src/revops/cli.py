@@ -70,18 +70,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM",
         help="the reporting month (default: the newest month with a usage invoice); later months are ignored",
     )
-    run.add_argument(
-        "--engine",
-        choices=["duckdb", "spark"],
-        default="duckdb",
-        help="where dbt builds and tests: DuckDB (default) or Apache Spark; both publish the same DuckDB file",
-    )
-    run.add_argument(
-        "--spark-master",
-        default=None,
-        metavar="URL",
-        help="with --engine spark: the Spark master (default: REVOPS_SPARK_MASTER, else local[*]; e.g. spark://HOST:7077)",
-    )
+    _add_engine_arguments(run)
     run.add_argument(
         "--memory-limit",
         default=None,
@@ -139,6 +128,22 @@ def _parser() -> argparse.ArgumentParser:
     docs.add_argument("--db", type=Path, default=Path("revops.duckdb"), help="the published DuckDB file (the catalog)")
     docs.add_argument("--out", type=Path, default=Path("docs/site/index.html"), help="the HTML file to write")
     return parser
+
+
+def _add_engine_arguments(run: argparse.ArgumentParser) -> None:
+    """`revops run`'s choice of where dbt builds: DuckDB or Apache Spark (README, "Running on Apache Spark")."""
+    run.add_argument(
+        "--engine",
+        choices=["duckdb", "spark"],
+        default="duckdb",
+        help="where dbt builds and tests: DuckDB (default) or Apache Spark; both publish the same DuckDB file",
+    )
+    run.add_argument(
+        "--spark-master",
+        default=None,
+        metavar="URL",
+        help="with --engine spark: the Spark master (default: REVOPS_SPARK_MASTER, else local[*]; e.g. spark://HOST:7077)",
+    )
 
 
 def _variables(pairs: list[str]) -> dict[str, object]:
