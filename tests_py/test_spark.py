@@ -57,7 +57,8 @@ def test_the_demo_built_on_spark_publishes_the_same_file(spark_builds, published
 def test_a_generated_company_in_stripe_tables_on_a_standalone_cluster_gives_the_same_marts(spark_builds):
     _assert_same(spark_builds / "generated-spark.duckdb", spark_builds / "generated-duckdb.duckdb")
     tables = _tables(spark_builds / "generated-spark.duckdb")
-    assert tables["mrr_monthly"] > 50_000
+    # Stripe's tables reached the marts: at least a month of MRR per generated customer on average.
+    assert tables["mrr_monthly"] > 3_000
     assert tables["revenue_adjustments"] > 0 and tables["tam_quota_account_quarterly"] > 0
     # Both workers ran executors: the build was spread over the cluster, not run in the driver.
     logs = (spark_builds / "cluster").glob("worker-*.log")
