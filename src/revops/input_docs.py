@@ -36,6 +36,7 @@ _KNOWN_META = {
     "min",
     "max",
     "max_exclusive",
+    "min_exclusive",
     "rule",
     "not_before",
     "not_above",
@@ -174,6 +175,8 @@ def _column_rules(table: Table, column: Column, meta: dict) -> list[str]:
         found.append("a month")
     if column.name in rules.QUARTER_COLUMNS.get(table.name, ()):
         found.append("a quarter")
+    if column.name in rules.CURRENCY_COLUMNS.get(table.name, ()):
+        found.append("an ISO 4217 code in lower case")
     if column.references:
         parent, parent_column = column.references
         found.append(f"must be in [`{parent}`](#{parent}).`{parent_column}` (when that file is given)")
@@ -193,7 +196,9 @@ def _column_rules(table: Table, column: Column, meta: dict) -> list[str]:
 
 def _range(column: Column) -> str:
     low, high = (f"{bound:g}" if bound is not None else None for bound in (column.minimum, column.maximum))
-    if high is None:
+    if high is None and column.min_exclusive:
+        words = f"above {low}"
+    elif high is None:
         words = f"at least {low}"
     elif low is None:
         words = f"below {high}" if column.max_exclusive else f"at most {high}"

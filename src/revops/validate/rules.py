@@ -78,6 +78,16 @@ MONTH_COLUMNS = {
 QUARTER_COLUMNS = {"quotas": ("quarter",), "usage_optimizations": ("quarter",)}
 
 
+# Currencies are ISO 4217 codes written in lower case (usd, eur, gbp); USD needs no rate.
+CURRENCY_COLUMNS = {"invoices": ("currency",), "contracts": ("currency",), "fx_rates": ("currency",)}
+
+
+CURRENCY_CODE = r"^\s*[a-z]{3}\s*$"
+
+
+BASE_CURRENCY = "usd"
+
+
 # What the warehouse's types and arithmetic hold. Money is decimal(18, 2), below 10^16; the models
 # sum amounts over every customer, annualise them (x 12) and undo contract discounts (at most x 10),
 # so a money column's total stays 1,000 times below that.
