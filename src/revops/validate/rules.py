@@ -72,6 +72,7 @@ MONTH_COLUMNS = {
     "usage": ("usage_month",),
     "organization_consolidations": ("effective_month",),
     "trials": ("start_month", "end_month"),
+    "fx_rates": ("month",),
 }
 
 
