@@ -226,6 +226,8 @@ def _across_tables() -> str:
   `discount`) to the cent, allowing for the discount's rounding to the {rules.DISCOUNT_DECIMALS} decimals the
   warehouse keeps. A contract named in `replaces_contract_id` belongs to the same organization and
   started earlier.
+- An invoice in a currency other than usd needs a rate in `fx_rates` for the currency and the month of
+  its period start (usd needs none); the message names the currency, the month and the file.
 - Consolidations form no cycle, and no organization rolls up into itself.
 - Ids (`*_id` columns) that look like email addresses are refused as personal data.
 - Numbers fit the warehouse's types: one amount below {rules.MAX_AMOUNT_USD:,}, a money column's
