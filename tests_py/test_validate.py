@@ -305,8 +305,11 @@ CASES = [
     ),
     # 6. accepted values
     pytest.param(
-        setter("invoices", 3, "currency", "eur"),
-        ('invoices.csv, column currency: 1 row has a currency other than usd, e.g. line 3: "eur".',),
+        setter("invoices", 3, "currency", "EUR"),
+        (
+            "invoices.csv, column currency: 1 row has a currency that is not an ISO 4217 code in lower case "
+            '(such as usd, eur or gbp), e.g. line 3: "EUR".',
+        ),
         id="currency",
     ),
     pytest.param(
