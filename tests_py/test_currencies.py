@@ -46,6 +46,7 @@ def _problems(directory: Path) -> list[str]:
 
 def test_a_currency_without_any_rate_is_refused_naming_currency_month_and_file(inputs):
     _bill_in(inputs, "inv_1", "eur")  # period_start 2025-01-01
+    (inputs / "fx_rates.csv").unlink()
 
     problems = _problems(inputs)
 
@@ -75,6 +76,12 @@ def test_a_rate_for_the_month_lets_the_bill_in_and_usd_needs_none(inputs):
 
     assert rows["fx_rates"] == 1
     assert rows["invoices"] == 7
+
+
+def test_usd_needs_no_rate(inputs):
+    (inputs / "fx_rates.csv").unlink()
+
+    assert "fx_rates" not in validate(inputs)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,10 @@ from revops.validate.rules import BASE_CURRENCY, MAX_EXAMPLES
 from revops.validate.sentences import sql_rule
 
 # The invoices table and its period start column, by billing source.
-_INVOICES = {"billing": ("invoices", "revops_date(period_start)"), "stripe": ("invoice", "revops_timestamp(period_start)")}
+_INVOICES = {
+    "billing": ("invoices", "revops_date(period_start)"),
+    "stripe": ("invoice", "revops_timestamp(period_start)"),
+}
 
 
 def missing_rate_problems(

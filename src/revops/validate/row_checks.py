@@ -15,10 +15,10 @@ from revops.contract import Column
 from revops.validate.inputs import Input
 from revops.validate.rules import (
     CHUNK_ROWS,
-    INVOICE_TOTAL_PARTS,
-    MAX_EXAMPLES,
     CURRENCY_CODE,
     CURRENCY_COLUMNS,
+    INVOICE_TOTAL_PARTS,
+    MAX_EXAMPLES,
     MONTH_COLUMNS,
     QUARTER_COLUMNS,
     TYPE_WORDS,
