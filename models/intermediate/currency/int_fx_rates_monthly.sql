@@ -56,7 +56,7 @@ latest_rate_months as (
     inner join fx_rates
         on
             currency_months.currency = fx_rates.currency
-            and fx_rates.month <= currency_months.month
+            and currency_months.month >= fx_rates.month
     group by currency_months.currency, currency_months.month
 ),
 

@@ -112,9 +112,17 @@ run_rates_valued as (
 ),
 
 account_quarter_months as (
-    select organization_id, quarter, month from usage_valued
+    select
+        organization_id,
+        quarter,
+        month
+    from usage_valued
     union
-    select organization_id, quarter, month from run_rates_valued
+    select
+        organization_id,
+        quarter,
+        month
+    from run_rates_valued
 ),
 
 valued as (

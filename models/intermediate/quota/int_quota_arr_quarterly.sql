@@ -141,7 +141,9 @@ months_measured as (
             when customer_quarter_months.is_counted_month
                 then coalesce(
                     cast(
-                        {{ usage_beyond_run_rate('current_amounts.invoiced_usage_usd', 'applied_run_rates.run_rate_usd') }}
+                        {{ usage_beyond_run_rate(
+                            'current_amounts.invoiced_usage_usd', 'applied_run_rates.run_rate_usd'
+                        ) }}
                         * current_amounts.quota_multiplier as decimal(18, 2)
                     ),
                     0

@@ -83,7 +83,9 @@ adjusted as (
         product_months.constant_refunded_usd - coalesce(trial_lines.refunded_usd, 0) as refunded_usd,
         case
             when product_months.billing_configuration = 'startup_plan' then cast(0 as decimal(18, 2))
-            else product_months.constant_amount_at_contract_price_usd - coalesce(trial_lines.amount_at_contract_price_usd, 0)
+            else
+                product_months.constant_amount_at_contract_price_usd
+                - coalesce(trial_lines.amount_at_contract_price_usd, 0)
         end as billed_before_refunds_usd,
         case
             when trial_lines.product_key is not null
