@@ -144,7 +144,8 @@ def corrupt_negative_amount(data_dir: Path) -> tuple[str, str]:
 
 
 def corrupt_wrong_currency(data_dir: Path) -> tuple[str, str]:
-    _set_field(data_dir / "invoices.csv", "currency", "eur")
+    # The demo bills in usd, eur and gbp with rates for those; jpy has none.
+    _set_field(data_dir / "invoices.csv", "currency", "jpy")
     return "invoices.csv", "currency"
 
 
