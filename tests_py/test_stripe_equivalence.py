@@ -78,10 +78,8 @@ def test_the_company_bills_in_eur_and_gbp_and_is_restated_to_constant_currency(c
     connection = _attach(company["root"], "-build")
     try:
         for shape in contract.BILLING_SOURCES:
-            currencies = {
-                row[0]
-                for row in connection.execute(f"select distinct currency from {shape}.staging.stg_billing__invoices")
-            }
+            query = f"select distinct currency from {shape}.staging.stg_billing__invoices"
+            currencies = {row[0] for row in connection.execute(query).fetchall()}
             assert {"usd", "eur", "gbp"} <= currencies, (shape, currencies)
             restated = connection.execute(
                 f"select count(*) from {shape}.marts.revenue_adjustments where adjustment_type = 'constant_currency'"
