@@ -1,6 +1,8 @@
 """Currencies: every amount in a currency other than USD needs a rate in fx_rates for the month it
 is billed in (the month of the invoice's period start; USD needs none). One sentence per currency
-and month without a rate, naming both and the file, with a few of the invoices that need it."""
+and month without a rate, naming both and the file, with a few of the invoices that need it. Only
+well-formed codes are looked up (a malformed one has a sentence of its own), so every value written
+into the SQL below is three lower-case letters or a date."""
 
 from __future__ import annotations
 
@@ -36,7 +38,8 @@ def missing_rate_problems(
     billed = f"""
         select rowid, lower(trim(currency)) as currency, cast(date_trunc('month', {period_start}) as date) as month
         from {invoices.sql_name}
-        where currency is not null and lower(trim(currency)) <> '{BASE_CURRENCY}' and {period_start} is not null
+        where regexp_full_match(lower(trim(currency)), '[a-z]{{3}}') and lower(trim(currency)) <> '{BASE_CURRENCY}'
+            and {period_start} is not null
     """
     missing = connection.execute(
         f"""
