@@ -354,7 +354,7 @@ def test_export_of_a_missing_database_is_a_clear_error(tmp_path, capsys):
         ),
         (
             "select distinct adjustment_type from marts.revenue_adjustments",
-            {"consolidation", "trial", "one_time_credit", "spike", "annual_plan"},
+            {"consolidation", "constant_currency", "trial", "one_time_credit", "spike", "annual_plan"},
         ),
         (
             "select distinct stage from marts.customer_lifecycle_monthly",

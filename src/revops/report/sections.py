@@ -35,6 +35,7 @@ from revops.report.page import section, table
 
 ADJUSTMENT_LABELS = {
     "consolidation": "Consolidation",
+    "constant_currency": "Constant currency",
     "trial": "Trials",
     "one_time_credit": "One-time credits",
     "spike": "Spikes",
