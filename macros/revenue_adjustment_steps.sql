@@ -23,6 +23,13 @@
             'mrr_after_column': 'mrr_after_consolidation_usd',
         },
         {
+            'adjustment_type': 'constant_currency',
+            'model': 'int_mrr_adjusted_for_constant_currency',
+            'product_model': 'int_product_mrr_adjusted_for_constant_currency',
+            'flag': 'is_restated_to_constant_currency',
+            'mrr_after_column': 'mrr_after_constant_currency_usd',
+        },
+        {
             'adjustment_type': 'trial',
             'model': 'int_mrr_adjusted_for_trials',
             'product_model': 'int_product_mrr_adjusted_for_trials',

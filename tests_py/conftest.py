@@ -48,6 +48,11 @@ inv_5,cus_5,usage,paid,2025-01-01,2025-01-31,usd,3000.00,0.00,3000.00,0.00,0.00,
 inv_6,cus_3,usage,paid,2025-01-01,2025-01-31,usd,500.50,0.00,500.50,0.00,0.00,0.00,2025-02-01T00:00:00Z,,2025-02-01T00:00:00Z
 inv_7,cus_6,other,void,2025-01-01,2025-01-31,usd,0.00,0.00,0.00,0.00,0.00,0.00,2025-02-01T00:00:00Z,,
 """,
+    "fx_rates": """
+currency,month,usd_per_unit
+eur,2025-01-01,1.0850
+eur,2025-02-01,1.0790
+""",
     "invoice_line_items": """
 line_item_id,invoice_id,product_key,quantity,amount_usd,discount_usd
 li_1,inv_1,product_analytics,1000000,100.00,10.00

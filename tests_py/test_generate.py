@@ -715,7 +715,33 @@ def test_statuses(db):
     """
     assert scalar(db, "select count(*) from invoices where status = 'void'") > 0
     assert count(db, replaced) == 0
-    assert scalar(db, "select count(*) from invoices where currency <> 'usd'") == 0
+
+
+def test_some_eu_customers_bill_in_eur_or_gbp_with_a_rate_for_every_month_they_bill_in(db):
+    currencies = {row[0] for row in db.execute("select distinct currency from invoices").fetchall()}
+    assert currencies == {"usd", "eur", "gbp"}
+    foreign_outside_eu = """
+        select * from invoices join billing_customers using (billing_customer_id)
+        where invoices.currency <> 'usd' and billing_customers.region <> 'EU' and invoices.invoice_type = 'usage'
+    """
+    assert count(db, foreign_outside_eu) == 0
+    several = "select billing_customer_id from invoices group by 1 having count(distinct currency) > 1"
+    assert count(db, several) == 0
+    unrated = """
+        select * from invoices
+        where currency <> 'usd' and not exists (
+            select 1 from fx_rates
+            where fx_rates.currency = invoices.currency and fx_rates.month = date_trunc('month', invoices.period_start))
+    """
+    assert count(db, unrated) == 0
+    assert scalar(db, "select min(usd_per_unit) from fx_rates") > 0
+    # The rates move month by month (a flat rate would test nothing).
+    assert scalar(db, "select count(distinct usd_per_unit) from fx_rates where currency = 'eur'") > 3
+    contract_in_its_purchases_currency = """
+        select * from contracts join invoices on invoices.billing_customer_id = contracts.credits_billing_customer_id
+        where invoices.invoice_type = 'credit_purchase' and invoices.currency <> contracts.currency
+    """
+    assert count(db, contract_in_its_purchases_currency) == 0
 
 
 def test_churn_reactivation_and_flat(db):

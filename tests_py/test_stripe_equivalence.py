@@ -15,7 +15,8 @@ from revops.generate import generate
 from revops.pipeline import RunOptions, run
 from revops.validate import validate
 
-COMPANY = {"customers": 40, "months": 15, "seed": 3}
+# 56 scenario organizations (all billed in USD) and a population of 24, some of whom bill in EUR or GBP.
+COMPANY = {"customers": 80, "months": 15, "seed": 3}
 
 # The staging models every later model reads: the seam between the billing source and the rest.
 BILLING_STAGING = (
@@ -71,6 +72,21 @@ def test_the_stripe_input_holds_stripe_tables_and_no_billing_files(company):
     names = {path.stem for path in stripe_dir.iterdir()}
     assert {"customer", "invoice", "invoice_line_item", "customer_balance_transaction", "credit_note"} <= names
     assert not names & {"billing_customers", "invoices", "invoice_line_items", "credits", "refunds"}
+
+
+def test_the_company_bills_in_eur_and_gbp_and_is_restated_to_constant_currency(company):
+    connection = _attach(company["root"], "-build")
+    try:
+        for shape in contract.BILLING_SOURCES:
+            query = f"select distinct currency from {shape}.staging.stg_billing__invoices"
+            currencies = {row[0] for row in connection.execute(query).fetchall()}
+            assert {"usd", "eur", "gbp"} <= currencies, (shape, currencies)
+            restated = connection.execute(
+                f"select count(*) from {shape}.marts.revenue_adjustments where adjustment_type = 'constant_currency'"
+            ).fetchall()[0][0]
+            assert restated > 0, shape
+    finally:
+        connection.close()
 
 
 def test_both_shapes_stage_the_same_billing_tables(company):

@@ -90,7 +90,7 @@ def drop_unrelated_tables(directory: Path, table: str) -> None:
         needed |= set(QUOTA_TABLES)
     for name, contract_table in contract.tables().items():
         if not contract_table.required and name not in needed:
-            (directory / f"{name}.csv").unlink()
+            (directory / f"{name}.csv").unlink(missing_ok=True)
 
 
 def problems_of(directory: Path) -> list[str]:
@@ -305,8 +305,11 @@ CASES = [
     ),
     # 6. accepted values
     pytest.param(
-        setter("invoices", 3, "currency", "eur"),
-        ('invoices.csv, column currency: 1 row has a currency other than usd, e.g. line 3: "eur".',),
+        setter("invoices", 3, "currency", "EUR"),
+        (
+            "invoices.csv, column currency: 1 row has a currency that is not an ISO 4217 code in lower case "
+            '(such as usd, eur or gbp), e.g. line 3: "EUR".',
+        ),
         id="currency",
     ),
     pytest.param(
@@ -527,7 +530,7 @@ def test_parquet_rows_are_numbered(valid_inputs: Path) -> None:
 
 
 def test_every_problem_is_reported_not_only_the_first(valid_inputs: Path) -> None:
-    set_value(valid_inputs, "invoices", 3, "currency", "eur")
+    set_value(valid_inputs, "invoices", 3, "currency", "EUR")
     set_value(valid_inputs, "quotas", 2, "quota_usd", "-1")
     (valid_inputs / "trials.csv").write_text("organization_id,start_month,end_month\norg_9,2025-01-01,\n")
     problems = problems_of(valid_inputs)
@@ -917,6 +920,6 @@ def test_the_snapshot_holds_the_validated_text_of_every_contract_table(valid_inp
 def test_a_folder_with_glob_characters_is_read_exactly(tmp_path: Path) -> None:
     """DuckDB expands `in[1]` as a pattern matching `in1`: the validator must read its own folder."""
     valid, sibling = write_valid_inputs(tmp_path / "in[1]"), write_valid_inputs(tmp_path / "in1")
-    set_value(valid, "invoices", 3, "currency", "eur")
-    assert_reported(valid, 'invoices.csv, column currency: 1 row has a currency other than usd, e.g. line 3: "eur".')
+    set_value(valid, "invoices", 3, "currency", "EUR")
+    assert_reported(valid, "invoices.csv, column currency: 1 row has a currency that is not an ISO 4217 code", '"EUR"')
     assert validate(sibling)["invoices"] == 7

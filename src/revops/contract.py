@@ -2,7 +2,7 @@
 
 `models/staging/*/_*__sources.yml` lists every input table with its columns, types, key,
 accepted values, whether the table (or a column) may be absent, and, as column `meta`, the
-relationships (`references: TABLE.COLUMN`), ranges (`min`, `max`, `max_exclusive`, `rule`) and
+relationships (`references: TABLE.COLUMN`), ranges (`min`, `max`, `min_exclusive`, `max_exclusive`, `rule`) and
 ordered pairs (`not_before: COLUMN`, `not_above: COLUMN`). The validator, the generator and their
 tests all take the contract from here.
 """
@@ -33,6 +33,7 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     max_exclusive: bool = False
+    min_exclusive: bool = False
     rule: str | None = None  # why the range holds, said in the validator's sentence
     not_before: str | None = None  # a column of the same row this value may not precede
     not_above: str | None = None  # a column of the same row this value may not exceed
@@ -116,6 +117,7 @@ def _column(column: dict) -> Column:
         minimum=meta.get("min"),
         maximum=meta.get("max"),
         max_exclusive=bool(meta.get("max_exclusive", False)),
+        min_exclusive=bool(meta.get("min_exclusive", False)),
         rule=meta.get("rule"),
         not_before=meta.get("not_before"),
         not_above=meta.get("not_above"),
@@ -175,7 +177,9 @@ def ordered_pairs(table: Table) -> tuple[OrderedPair, ...]:
 def range_phrase(column: Column) -> str:
     """What a value outside the column's range is, for the validator's sentence."""
     low, high = _plain(column.minimum), _plain(column.maximum)
-    if column.maximum is None and column.minimum == 0:
+    if column.maximum is None and column.minimum == 0 and column.min_exclusive:
+        phrase = f"{_a(column.name)} of 0 or less"
+    elif column.maximum is None and column.minimum == 0:
         phrase = f"a negative {column.name}"
     elif column.maximum is None:
         phrase = f"{_a(column.name)} below {low}"

@@ -91,19 +91,32 @@ def invoke(
     Raises RevopsError, naming every failed node with the database's reason, when dbt reports a
     failure. KeyboardInterrupt is left to reach dbt, which shuts down cleanly on it, and raised again.
     """
+    # dbt re-parses the whole project (about 10 CPU seconds) whenever the rendered profile differs
+    # from the last parse's, and every run builds into a folder of its own. dbt therefore runs from
+    # that folder and the profile names the database and the spill folder relative to it: the
+    # profile renders the same for every run and dbt parses only the files that changed.
+    folder = Path(db_path).resolve().parent
     settings = {
-        "REVOPS_DB_PATH": str(Path(db_path).resolve()),
+        "REVOPS_DB_PATH": Path(db_path).name,
         "REVOPS_DATA_DIR": str(Path(data_dir).resolve()) if data_dir is not None else None,
         "REVOPS_INPUT_SNAPSHOT_DIR": str(Path(snapshot_dir).resolve()) if snapshot_dir is not None else None,
         "REVOPS_DUCKDB_MEMORY_LIMIT": memory_limit,
-        "REVOPS_DUCKDB_SPILL_DIR": str(Path(spill_dir).resolve()) if spill_dir is not None else None,
+        "REVOPS_DUCKDB_SPILL_DIR": _relative_to(Path(spill_dir), folder) if spill_dir is not None else None,
         # The project var billing_source reads it; None keeps the caller's environment.
         **({"REVOPS_BILLING_SOURCE": billing_source} if billing_source is not None else {}),
     }
     if variables:
         args = [*args, "--vars", json.dumps(variables)]
-    with environment(settings):
+    if target_path is not None:
+        target_path = Path(target_path).resolve()
+    with environment(settings), contextlib.chdir(folder):
         return _invoke(args, target_path=target_path, progress=progress)
+
+
+def _relative_to(path: Path, folder: Path) -> str:
+    """`path` relative to `folder` when it lies inside it, else absolute."""
+    path = path.resolve()
+    return str(path.relative_to(folder)) if path.is_relative_to(folder) else str(path)
 
 
 @contextlib.contextmanager

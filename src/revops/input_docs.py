@@ -36,6 +36,7 @@ _KNOWN_META = {
     "min",
     "max",
     "max_exclusive",
+    "min_exclusive",
     "rule",
     "not_before",
     "not_above",
@@ -174,6 +175,8 @@ def _column_rules(table: Table, column: Column, meta: dict) -> list[str]:
         found.append("a month")
     if column.name in rules.QUARTER_COLUMNS.get(table.name, ()):
         found.append("a quarter")
+    if column.name in rules.CURRENCY_COLUMNS.get(table.name, ()):
+        found.append("an ISO 4217 code in lower case")
     if column.references:
         parent, parent_column = column.references
         found.append(f"must be in [`{parent}`](#{parent}).`{parent_column}` (when that file is given)")
@@ -193,7 +196,9 @@ def _column_rules(table: Table, column: Column, meta: dict) -> list[str]:
 
 def _range(column: Column) -> str:
     low, high = (f"{bound:g}" if bound is not None else None for bound in (column.minimum, column.maximum))
-    if high is None:
+    if high is None and column.min_exclusive:
+        words = f"above {low}"
+    elif high is None:
         words = f"at least {low}"
     elif low is None:
         words = f"below {high}" if column.max_exclusive else f"at most {high}"
@@ -221,6 +226,8 @@ def _across_tables() -> str:
   `discount`) to the cent, allowing for the discount's rounding to the {rules.DISCOUNT_DECIMALS} decimals the
   warehouse keeps. A contract named in `replaces_contract_id` belongs to the same organization and
   started earlier.
+- An invoice in a currency other than usd needs a rate in `fx_rates` for the currency and the month of
+  its period start (usd needs none); the message names the currency, the month and the file.
 - Consolidations form no cycle, and no organization rolls up into itself.
 - Ids (`*_id` columns) that look like email addresses are refused as personal data.
 - Numbers fit the warehouse's types: one amount below {rules.MAX_AMOUNT_USD:,}, a money column's

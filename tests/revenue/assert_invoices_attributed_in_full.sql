@@ -5,6 +5,8 @@
 -- recomputed here from staging. A credit purchase whose
 -- payment period runs past the reporting month is cut there: its attributed months are
 -- exactly the months of its period up to the reporting month, and add up to no more.
+-- All in the invoice's own currency (mrr_in_currency): the spread is exact there, and the
+-- conversion of each month's share is tested on its own.
 
 with
 
@@ -109,7 +111,7 @@ attributed as (
     select
         invoice_id,
         count(*) as months_attributed,
-        sum(mrr_usd) as attributed_usd
+        sum(mrr_in_currency) as attributed_usd
     from invoices_attributed
     group by invoice_id
 ),

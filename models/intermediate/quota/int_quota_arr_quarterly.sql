@@ -18,7 +18,8 @@
 -- an early renewal) moves nothing on flat usage, and usage growth beyond the run rate counts.
 -- Attainment = quota ARR(Q) - like-for-like quota ARR(Q - 1), the latter 0 before the
 -- customer's first invoiced quarter. In the first reported quarter there is no quarter
--- before it in the data: both are empty.
+-- before it in the data: both are empty. Both quarters are at this quarter's last-month
+-- exchange rate (int_quota_amounts_valued_quarterly), so a rate move alone is no attainment.
 -- churn_date: the first day of the month after the last invoiced month, or the
 -- cancellation date when that is earlier (used by the grace rule).
 
@@ -28,8 +29,8 @@ invoice_amounts as (
     select * from {{ ref('int_quota_invoice_amounts_monthly') }}
 ),
 
-contract_run_rates as (
-    select * from {{ ref('int_quota_contract_run_rates_monthly') }}
+amounts_valued as (
+    select * from {{ ref('int_quota_amounts_valued_quarterly') }}
 ),
 
 cancellations as (
@@ -111,6 +112,8 @@ customer_quarter_months as (
         on customer_quarters.quarter = quarter_months_paired.quarter
 ),
 
+-- Every amount of a quarter's months and of the months before them at the quarter's rate
+-- (int_quota_amounts_valued_quarterly): in constant currency a rate move alone is no attainment.
 months_measured as (
     select
         customer_quarter_months.organization_id,
@@ -121,17 +124,30 @@ months_measured as (
         cast(coalesce(applied_run_rates.run_rate_usd, 0) as decimal(18, 2)) as run_rate_usd,
         cast(coalesce(previous_own_run_rates.run_rate_usd, 0) as decimal(18, 2)) as previous_own_run_rate_usd,
         customer_quarter_months.is_counted_month
-        and applied_run_rates.organization_id is not null as is_contract_month,
+        and coalesce(applied_run_rates.count_contracts_in_force, 0) > 0 as is_contract_month,
         case
             when customer_quarter_months.is_counted_month then coalesce(current_amounts.invoiced_usage_usd, 0)
             else 0
         end as invoiced_usage_usd,
         case
-            when customer_quarter_months.is_counted_month then coalesce(current_amounts.counted_usage_usd, 0)
+            when customer_quarter_months.is_counted_month
+                then coalesce(
+                    {{ usage_beyond_run_rate('current_amounts.invoiced_usage_usd', 'applied_run_rates.run_rate_usd') }},
+                    0
+                )
             else 0
         end as usage_beyond_run_rate_usd,
         case
-            when customer_quarter_months.is_counted_month then coalesce(current_amounts.quota_invoice_amount_usd, 0)
+            when customer_quarter_months.is_counted_month
+                then coalesce(
+                    cast(
+                        {{ usage_beyond_run_rate(
+                            'current_amounts.invoiced_usage_usd', 'applied_run_rates.run_rate_usd'
+                        ) }}
+                        * current_amounts.quota_multiplier as decimal(18, 2)
+                    ),
+                    0
+                )
             else 0
         end as quota_invoice_amount_usd,
         coalesce(previous_amounts.invoiced_usage_usd, 0) as previous_invoiced_usage_usd,
@@ -146,21 +162,25 @@ months_measured as (
             0
         ) as previous_quota_invoice_amount_usd
     from customer_quarter_months
-    left join invoice_amounts as current_amounts
+    left join amounts_valued as current_amounts
         on
             customer_quarter_months.organization_id = current_amounts.organization_id
+            and customer_quarter_months.quarter = current_amounts.quarter
             and customer_quarter_months.month = current_amounts.month
-    left join invoice_amounts as previous_amounts
+    left join amounts_valued as previous_amounts
         on
             customer_quarter_months.organization_id = previous_amounts.organization_id
+            and customer_quarter_months.quarter = previous_amounts.quarter
             and customer_quarter_months.previous_month = previous_amounts.month
-    left join contract_run_rates as applied_run_rates
+    left join amounts_valued as applied_run_rates
         on
             customer_quarter_months.organization_id = applied_run_rates.organization_id
+            and customer_quarter_months.quarter = applied_run_rates.quarter
             and customer_quarter_months.run_rate_month = applied_run_rates.month
-    left join contract_run_rates as previous_own_run_rates
+    left join amounts_valued as previous_own_run_rates
         on
             customer_quarter_months.organization_id = previous_own_run_rates.organization_id
+            and customer_quarter_months.quarter = previous_own_run_rates.quarter
             and customer_quarter_months.previous_month = previous_own_run_rates.month
 ),
 

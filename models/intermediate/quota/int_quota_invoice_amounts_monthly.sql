@@ -85,9 +85,7 @@ beyond_run_rate as (
 multiplied as (
     select
         *,
-        cast({{ var('quota_base_multiplier') }} as decimal(9, 4))
-        + cast({{ var('quota_multiplier_per_extra_product') }} as decimal(9, 4))
-        * case when count_paid_products > 1 then count_paid_products - 1 else 0 end as quota_multiplier
+        {{ quota_multiplier('count_paid_products') }} as quota_multiplier
     from beyond_run_rate
 ),
 

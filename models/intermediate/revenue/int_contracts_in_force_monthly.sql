@@ -45,6 +45,7 @@ contract_months as (
         contracts.term_months,
         contracts.payment_cadence_months,
         contracts.replaces_contract_id,
+        contracts.currency,
         replacements.replaced_from_month
     from contracts
     inner join organizations_consolidated
@@ -67,6 +68,7 @@ in_force as (
         term_months,
         payment_cadence_months,
         replaces_contract_id,
+        currency,
         replaced_from_month,
         {{ divide_to_cents('credit_usd', 'nullif(term_months, 0)') }} as run_rate_usd
     from contract_months

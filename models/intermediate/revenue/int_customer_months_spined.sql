@@ -3,6 +3,8 @@
 -- reporting month, so months without an invoice are present at 0. It is also the
 -- consolidation step of section 3: `own_mrr_usd` is what the top organization billed
 -- on its own accounts, `mrr_usd` adds the organizations rolled into it.
+-- `constant_mrr_usd` is the same month at the reporting month's rates (constant
+-- currency, the next step); equal to mrr_usd for a customer billed in USD only.
 
 with
 
@@ -19,6 +21,7 @@ customer_months_billed as (
         organization_id,
         month,
         sum(mrr_usd) as mrr_usd,
+        sum(constant_mrr_usd) as constant_mrr_usd,
         sum(case when source_organization_id = organization_id then mrr_usd else 0 end) as own_mrr_usd
     from invoices_attributed
     group by organization_id, month
@@ -64,6 +67,7 @@ spined as (
         spine.is_newest_month,
         cast(coalesce(customer_months_billed.mrr_usd, 0) as decimal(18, 2)) as mrr_usd,
         cast(coalesce(customer_months_billed.own_mrr_usd, 0) as decimal(18, 2)) as own_mrr_usd,
+        cast(coalesce(customer_months_billed.constant_mrr_usd, 0) as decimal(18, 2)) as constant_mrr_usd,
         rolled_up_organizations.rolled_up_organization_ids
     from spine
     left join customer_months_billed

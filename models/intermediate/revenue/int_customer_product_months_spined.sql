@@ -9,6 +9,9 @@
 --                        credits pay the line's account, 0 on any other account), less refunds
 -- A month's per-product values need not add up to its total (tax and credits are
 -- not per product; enterprise totals come from the credit payments).
+-- Currencies: mrr_usd converts each month at its own rate; constant_mrr_usd prices the same
+-- lines at the reporting month's rate (the constant-currency step, and the product-level
+-- steps after it, start from it and from the other `constant_` columns).
 
 with
 
@@ -45,7 +48,13 @@ product_months_by_discount as (
             else cast(sum(amount_after_coupons_usd) * (1 - contract_discount) as decimal(18, 2))
         end as amount_at_contract_price_usd,
         sum(refunded_usd) as refunded_usd,
-        sum(qualifying_refunded_usd) as qualifying_refunded_usd
+        sum(qualifying_refunded_usd) as qualifying_refunded_usd,
+        case
+            when is_paid_by_startup_credits then cast(0 as decimal(18, 2))
+            else cast(sum(constant_amount_after_coupons_usd) * (1 - contract_discount) as decimal(18, 2))
+        end as constant_amount_at_contract_price_usd,
+        sum(constant_refunded_usd) as constant_refunded_usd,
+        sum(constant_qualifying_refunded_usd) as constant_qualifying_refunded_usd
     from lines_attributed
     group by organization_id, product_key, month, contract_discount, is_paid_by_startup_credits
 ),
@@ -66,7 +75,10 @@ product_months_billed as (
                 then max(case when not is_paid_by_startup_credits then contract_discount end)
         end as lines_contract_discount,
         sum(refunded_usd) as refunded_usd,
-        sum(qualifying_refunded_usd) as qualifying_refunded_usd
+        sum(qualifying_refunded_usd) as qualifying_refunded_usd,
+        sum(constant_amount_at_contract_price_usd) as constant_amount_at_contract_price_usd,
+        sum(constant_refunded_usd) as constant_refunded_usd,
+        sum(constant_qualifying_refunded_usd) as constant_qualifying_refunded_usd
     from product_months_by_discount
     group by organization_id, product_key, month
 ),
@@ -115,7 +127,12 @@ amounts as (
             as amount_at_contract_price_usd,
         product_months_billed.lines_contract_discount,
         cast(coalesce(product_months_billed.refunded_usd, 0) as decimal(18, 2)) as refunded_usd,
-        cast(coalesce(product_months_billed.qualifying_refunded_usd, 0) as decimal(18, 2)) as qualifying_refunded_usd
+        cast(coalesce(product_months_billed.qualifying_refunded_usd, 0) as decimal(18, 2)) as qualifying_refunded_usd,
+        cast(coalesce(product_months_billed.constant_amount_at_contract_price_usd, 0) as decimal(18, 2))
+            as constant_amount_at_contract_price_usd,
+        cast(coalesce(product_months_billed.constant_refunded_usd, 0) as decimal(18, 2)) as constant_refunded_usd,
+        cast(coalesce(product_months_billed.constant_qualifying_refunded_usd, 0) as decimal(18, 2))
+            as constant_qualifying_refunded_usd
     from spine
     left join product_months_billed
         on
@@ -128,7 +145,9 @@ priced as (
     select
         *,
         {{ product_mrr('billing_configuration', 'amount_at_contract_price_usd', 'refunded_usd') }}
-            as mrr_usd
+            as mrr_usd,
+        {{ product_mrr('billing_configuration', 'constant_amount_at_contract_price_usd', 'constant_refunded_usd') }}
+            as constant_mrr_usd
     from amounts
 )
 

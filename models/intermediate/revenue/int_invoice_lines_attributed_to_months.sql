@@ -9,6 +9,10 @@
 -- configurations then decide what of it is MRR; a line of an invoice paid by startup
 -- credits (is_paid_by_startup_credits, decided per account) is worth 0 whatever the
 -- customer's configuration. Invoices of months after the reporting month are left out.
+-- Currencies: lines and refunds are in the invoice's currency. Each invoice and product's
+-- exact line amounts are converted, then rounded once: at the month's own rate (the `_usd`
+-- columns, unadjusted) and at the reporting month's rate (the `constant_` columns, which
+-- adjusted MRR starts from); `amount_after_coupons_in_currency` keeps the original.
 
 with
 
@@ -30,6 +34,10 @@ credit_reasons as (
 
 months as (
     select * from {{ ref('int_months') }}
+),
+
+fx_rates_monthly as (
+    select * from {{ ref('int_fx_rates_monthly') }}
 ),
 
 usage_accounts_under_contracts as (
@@ -60,9 +68,10 @@ lines_per_invoice_product as (
         invoice_id,
         product_key,
         sum(usage_units) as usage_units,
-        -- Lines can carry fractions of a cent: rounded once per invoice and product, not per line.
-        cast(sum(amount_usd) as decimal(18, 2)) as amount_usd,
-        cast(sum(amount_usd - discount_usd) as decimal(18, 2)) as amount_after_coupons_usd
+        -- Lines can carry fractions of a cent: rounded once per invoice and product, not per
+        -- line, after the conversion below.
+        sum(amount_usd) as amount_exact,
+        sum(amount_usd - discount_usd) as amount_after_coupons_exact
     from invoice_line_items
     group by invoice_id, product_key
 ),
@@ -76,30 +85,64 @@ attributed as (
         lines_per_invoice_product.product_key,
         usage_invoices.period_start_month as month,
         coalesce(usage_invoices.is_paid_by_startup_credits, false) as is_paid_by_startup_credits,
+        usage_invoices.currency,
+        {{ usd_per_unit('usage_invoices.currency', 'fx_rates_monthly.usd_per_unit') }} as usd_per_unit,
+        {{ usd_per_unit('usage_invoices.currency', 'fx_rates_monthly.reporting_usd_per_unit') }}
+            as reporting_usd_per_unit,
         lines_per_invoice_product.usage_units,
-        lines_per_invoice_product.amount_usd,
-        lines_per_invoice_product.amount_after_coupons_usd,
-        coalesce(refunds_per_invoice_product.refunded_usd, 0) as refunded_usd,
-        coalesce(refunds_per_invoice_product.qualifying_refunded_usd, 0) as qualifying_refunded_usd
+        lines_per_invoice_product.amount_exact,
+        lines_per_invoice_product.amount_after_coupons_exact,
+        coalesce(refunds_per_invoice_product.refunded_usd, 0) as refunded_in_currency,
+        coalesce(refunds_per_invoice_product.qualifying_refunded_usd, 0) as qualifying_refunded_in_currency
     from usage_invoices
     inner join lines_per_invoice_product
         on usage_invoices.invoice_id = lines_per_invoice_product.invoice_id
+    left join fx_rates_monthly
+        on
+            usage_invoices.currency = fx_rates_monthly.currency
+            and usage_invoices.period_start_month = fx_rates_monthly.month
     left join refunds_per_invoice_product
         on
             lines_per_invoice_product.invoice_id = refunds_per_invoice_product.invoice_id
             and lines_per_invoice_product.product_key = refunds_per_invoice_product.product_key
 ),
 
+converted as (
+    select
+        invoice_id,
+        billing_customer_id,
+        source_organization_id,
+        organization_id,
+        product_key,
+        month,
+        is_paid_by_startup_credits,
+        usage_units,
+        cast(amount_exact * usd_per_unit as decimal(18, 2)) as amount_usd,
+        cast(amount_after_coupons_exact * usd_per_unit as decimal(18, 2)) as amount_after_coupons_usd,
+        cast(refunded_in_currency * usd_per_unit as decimal(18, 2)) as refunded_usd,
+        cast(qualifying_refunded_in_currency * usd_per_unit as decimal(18, 2)) as qualifying_refunded_usd,
+        currency,
+        usd_per_unit,
+        reporting_usd_per_unit,
+        cast(amount_after_coupons_exact as decimal(18, 2)) as amount_after_coupons_in_currency,
+        cast(amount_after_coupons_exact * reporting_usd_per_unit as decimal(18, 2))
+            as constant_amount_after_coupons_usd,
+        cast(refunded_in_currency * reporting_usd_per_unit as decimal(18, 2)) as constant_refunded_usd,
+        cast(qualifying_refunded_in_currency * reporting_usd_per_unit as decimal(18, 2))
+            as constant_qualifying_refunded_usd
+    from attributed
+),
+
 with_contract_discounts as (
     select
-        attributed.*,
+        converted.*,
         usage_accounts_under_contracts.contract_id,
         coalesce(usage_accounts_under_contracts.contract_discount, 0) as contract_discount
-    from attributed
+    from converted
     left join usage_accounts_under_contracts
         on
-            attributed.billing_customer_id = usage_accounts_under_contracts.billing_customer_id
-            and attributed.month = usage_accounts_under_contracts.month
+            converted.billing_customer_id = usage_accounts_under_contracts.billing_customer_id
+            and converted.month = usage_accounts_under_contracts.month
 ),
 
 up_to_the_reporting_month as (

@@ -10,6 +10,10 @@
 -- counts before credits: credits still applied then are revenue; one paid by startup
 -- credits before they expire counts 0, even with tax left to pay.
 -- Invoices dated after the reporting month, and the months after it, are left out.
+-- Currencies (int_fx_rates_monthly): the month's share is worked out in the invoice's
+-- currency (mrr_in_currency), then converted once, to the cent: at the month's own rate
+-- (mrr_usd, unadjusted MRR) and at the reporting month's rate (constant_mrr_usd, the
+-- constant-currency restatement that adjusted MRR starts from). USD rows are unchanged.
 
 with
 
@@ -27,6 +31,10 @@ credit_purchases_assigned as (
 
 months as (
     select * from {{ ref('int_months') }}
+),
+
+fx_rates_monthly as (
+    select * from {{ ref('int_fx_rates_monthly') }}
 ),
 
 invoices_dated_up_to_the_reporting_month as (
@@ -53,6 +61,7 @@ invoice_amounts as (
         invoices_dated_up_to_the_reporting_month.source_organization_id,
         invoices_dated_up_to_the_reporting_month.organization_id,
         invoices_dated_up_to_the_reporting_month.invoice_type,
+        invoices_dated_up_to_the_reporting_month.currency,
         coalesce(
             credit_purchases_assigned.first_month, invoices_dated_up_to_the_reporting_month.period_start_month
         ) as first_month,
@@ -134,6 +143,7 @@ spread_over_months as (
         in_cents.source_organization_id,
         in_cents.organization_id,
         in_cents.invoice_type,
+        in_cents.currency,
         in_cents.months_covered,
         in_cents.is_after_startup_credit_expiry,
         integers.n as month_index,
@@ -147,7 +157,7 @@ spread_over_months as (
                     else 0
                 end
             ) / 100.0 as decimal(18, 2)
-        ) as mrr_usd
+        ) as mrr_in_currency
     from in_cents
     inner join integers
         on in_cents.months_covered > integers.n
@@ -158,6 +168,27 @@ up_to_the_reporting_month as (
     from spread_over_months
     inner join months
         on spread_over_months.month = months.month
+),
+
+converted as (
+    select
+        up_to_the_reporting_month.*,
+        {{ usd_per_unit('up_to_the_reporting_month.currency', 'fx_rates_monthly.usd_per_unit') }} as usd_per_unit,
+        {{ usd_per_unit('up_to_the_reporting_month.currency', 'fx_rates_monthly.reporting_usd_per_unit') }}
+            as reporting_usd_per_unit
+    from up_to_the_reporting_month
+    left join fx_rates_monthly
+        on
+            up_to_the_reporting_month.currency = fx_rates_monthly.currency
+            and up_to_the_reporting_month.month = fx_rates_monthly.month
+),
+
+in_usd as (
+    select
+        *,
+        cast(mrr_in_currency * usd_per_unit as decimal(18, 2)) as mrr_usd,
+        cast(mrr_in_currency * reporting_usd_per_unit as decimal(18, 2)) as constant_mrr_usd
+    from converted
 )
 
-select * from up_to_the_reporting_month
+select * from in_usd

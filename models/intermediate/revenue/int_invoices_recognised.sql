@@ -56,6 +56,7 @@ with_customers as (
         cast({{ dbt.date_trunc('month', 'typed.period_start_date') }} as date) as period_start_month,
         typed.period_start_date,
         typed.period_end_date,
+        typed.currency,
         typed.subtotal_usd,
         typed.discount_usd,
         typed.credit_applied_usd,

@@ -5,7 +5,10 @@
 -- bug/billing correction, per the credit_reasons seed). Credits and refunds of an
 -- organization in its trial months are left out: the trial adjustment already removed
 -- that organization's revenue, so they cannot have pushed the customer's month down.
--- Months after the reporting month are left out.
+-- Months after the reporting month are left out. Amounts are at the reporting month's
+-- rate, as the adjusted MRR they are compared with (constant currency): a refund is in
+-- its invoice's currency, a credit in its billing account's (the currency of the
+-- account's invoices; usd for an account without any).
 
 with
 
@@ -37,16 +40,31 @@ months as (
     select * from {{ ref('int_months') }}
 ),
 
+fx_rates_monthly as (
+    select * from {{ ref('int_fx_rates_monthly') }}
+),
+
+billing_customer_currencies as (
+    select
+        billing_customer_id,
+        min(currency) as currency
+    from invoices_recognised
+    group by billing_customer_id
+),
+
 credits_and_refunds as (
     select
         billing_customers_consolidated.source_organization_id,
         billing_customers_consolidated.organization_id,
         cast({{ dbt.date_trunc('month', 'credits.applies_to_month') }} as date) as month,
         credits.reason,
+        coalesce(billing_customer_currencies.currency, 'usd') as currency,
         credits.amount_usd
     from credits
     inner join billing_customers_consolidated
         on credits.billing_customer_id = billing_customers_consolidated.billing_customer_id
+    left join billing_customer_currencies
+        on credits.billing_customer_id = billing_customer_currencies.billing_customer_id
 
     union all
 
@@ -55,6 +73,7 @@ credits_and_refunds as (
         invoices_recognised.organization_id,
         invoices_recognised.period_start_month as month,
         refunds.reason,
+        invoices_recognised.currency,
         refunds.amount_usd
     from refunds
     inner join invoices_recognised
@@ -66,10 +85,18 @@ outside_trials as (
         credits_and_refunds.organization_id,
         credits_and_refunds.month,
         credits_and_refunds.reason,
-        credits_and_refunds.amount_usd
+        cast(
+            credits_and_refunds.amount_usd
+            * {{ usd_per_unit('credits_and_refunds.currency', 'fx_rates_monthly.reporting_usd_per_unit') }}
+            as decimal(18, 2)
+        ) as amount_usd
     from credits_and_refunds
     inner join months
         on credits_and_refunds.month = months.month
+    left join fx_rates_monthly
+        on
+            credits_and_refunds.currency = fx_rates_monthly.currency
+            and credits_and_refunds.month = fx_rates_monthly.month
     left join trial_organizations_monthly
         on
             credits_and_refunds.source_organization_id = trial_organizations_monthly.trial_organization_id

@@ -4,7 +4,8 @@
 -- of the customer's other organizations (the same pricing, macros/product_mrr.sql). A
 -- product billed only by the flagged organization goes to 0. The product's refunds (and
 -- their qualifying part) and its value before refunds outside the flagged organizations
--- are kept for the one-time-credit step.
+-- are kept for the one-time-credit step. Amounts are at the reporting month's rate (the
+-- constant-currency step before it: the product's `constant_` amounts).
 
 with
 
@@ -24,6 +25,10 @@ customer_after_trials as (
     select * from {{ ref('int_mrr_adjusted_for_trials') }}
 ),
 
+product_after_constant_currency as (
+    select * from {{ ref('int_product_mrr_adjusted_for_constant_currency') }}
+),
+
 -- What the flagged organizations' own accounts billed for each product in their trial
 -- months, at their contracts' prices (one rounding per discount, as the billed value).
 trial_lines_by_discount as (
@@ -35,12 +40,12 @@ trial_lines_by_discount as (
         case
             when lines_attributed.is_paid_by_startup_credits then cast(0 as decimal(18, 2))
             else cast(
-                sum(lines_attributed.amount_after_coupons_usd) * (1 - lines_attributed.contract_discount)
+                sum(lines_attributed.constant_amount_after_coupons_usd) * (1 - lines_attributed.contract_discount)
                 as decimal(18, 2)
             )
         end as amount_at_contract_price_usd,
-        sum(lines_attributed.refunded_usd) as refunded_usd,
-        sum(lines_attributed.qualifying_refunded_usd) as qualifying_refunded_usd
+        sum(lines_attributed.constant_refunded_usd) as refunded_usd,
+        sum(lines_attributed.constant_qualifying_refunded_usd) as qualifying_refunded_usd
     from lines_attributed
     inner join trial_organizations_monthly
         on
@@ -71,23 +76,25 @@ adjusted as (
         product_months.organization_id,
         product_months.product_key,
         product_months.month,
-        product_months.mrr_usd as mrr_before_usd,
+        product_after_constant_currency.mrr_after_usd as mrr_before_usd,
         customer_after_trials.is_trial_month,
-        product_months.qualifying_refunded_usd - coalesce(trial_lines.qualifying_refunded_usd, 0)
+        product_months.constant_qualifying_refunded_usd - coalesce(trial_lines.qualifying_refunded_usd, 0)
             as qualifying_refunded_usd,
-        product_months.refunded_usd - coalesce(trial_lines.refunded_usd, 0) as refunded_usd,
+        product_months.constant_refunded_usd - coalesce(trial_lines.refunded_usd, 0) as refunded_usd,
         case
             when product_months.billing_configuration = 'startup_plan' then cast(0 as decimal(18, 2))
-            else product_months.amount_at_contract_price_usd - coalesce(trial_lines.amount_at_contract_price_usd, 0)
+            else
+                product_months.constant_amount_at_contract_price_usd
+                - coalesce(trial_lines.amount_at_contract_price_usd, 0)
         end as billed_before_refunds_usd,
         case
             when trial_lines.product_key is not null
                 then {{ product_mrr(
                     'product_months.billing_configuration',
-                    'product_months.amount_at_contract_price_usd - trial_lines.amount_at_contract_price_usd',
-                    'product_months.refunded_usd - trial_lines.refunded_usd',
+                    'product_months.constant_amount_at_contract_price_usd - trial_lines.amount_at_contract_price_usd',
+                    'product_months.constant_refunded_usd - trial_lines.refunded_usd',
                 ) }}
-            else product_months.mrr_usd
+            else product_after_constant_currency.mrr_after_usd
         end as mrr_after_usd,
         case
             when customer_after_trials.is_trial_month
@@ -98,6 +105,11 @@ adjusted as (
         on
             product_months.organization_id = customer_after_trials.organization_id
             and product_months.month = customer_after_trials.month
+    inner join product_after_constant_currency
+        on
+            product_months.organization_id = product_after_constant_currency.organization_id
+            and product_months.product_key = product_after_constant_currency.product_key
+            and product_months.month = product_after_constant_currency.month
     left join trial_lines
         on
             product_months.organization_id = trial_lines.organization_id

@@ -23,7 +23,9 @@ published as (
         cast(contract_discount as double) as contract_discount,
         has_undecided_rule,
         {{ mrr_to_arr('mrr_usd') }} as arr_usd,
-        {{ mrr_to_arr('adjusted_mrr_usd') }} as adjusted_arr_usd
+        {{ mrr_to_arr('adjusted_mrr_usd') }} as adjusted_arr_usd,
+        cast(mrr_after_constant_currency_usd as decimal(18, 2)) as mrr_after_constant_currency_usd,
+        is_restated_to_constant_currency
     from customer_months_adjusted
 )
 

@@ -16,7 +16,9 @@ renamed as (
         cast(start_date as date) as start_date,
         cast(term_months as integer) as term_months,
         cast(payment_cadence_months as integer) as payment_cadence_months,
-        replaces_contract_id
+        replaces_contract_id,
+        -- credit_usd and price_usd are in the contract's currency; a file without the column is in USD.
+        coalesce(lower(currency), 'usd') as currency
     from source
 )
 

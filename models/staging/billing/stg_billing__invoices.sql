@@ -12,7 +12,7 @@ renamed as (
         status as invoice_status,
         cast(period_start as date) as period_start_date,
         cast(period_end as date) as period_end_date,
-        currency,
+        lower(currency) as currency,
         cast(subtotal_usd as decimal(18, 2)) as subtotal_usd,
         cast(discount_usd as decimal(18, 2)) as discount_usd,
         cast(credit_applied_usd as decimal(18, 2)) as credit_applied_usd,

@@ -31,6 +31,7 @@ from revops.errors import RevopsError
 from revops.generate.billing import bill
 from revops.generate.calendar import MIN_MONTHS, Calendar
 from revops.generate.cohort import Candidates
+from revops.generate.currencies import first_foreign_month, write_fx_rates
 from revops.generate.output import FILE_FORMATS, Counters, Output
 from revops.generate.population import population_cohort
 from revops.generate.revenue_scenarios import scenario_script
@@ -39,6 +40,8 @@ from revops.generate.scenarios import scenario_cohort
 from revops.generate.stripe_format import write_stripe_format
 
 CHUNK_ORGANIZATIONS = 5_000
+
+FX_RATES_STREAM = 2**31 - 1  # the key of the rates' random stream (chunks use 2 + chunk number)
 
 
 def _stream(seed: int, key: int) -> np.random.Generator:
@@ -89,6 +92,7 @@ def generate(
         rng = _stream(seed, 0)
         cohort = scenario_cohort(script, cal, rng, ids.take("org", len(script.stories)))
         bill(cohort, cal, rng, ids, out)
+        first_foreign = first_foreign_month(cohort, cal)
         report(f"{len(script.stories)} scenario organizations")
         population = max(0, customers - len(script.stories))
         candidates = Candidates.merge([], 0)
@@ -97,9 +101,14 @@ def generate(
             rng = _stream(seed, 2 + chunk)
             cohort = population_cohort(cal, rng, size, ids.take("org", size))
             found = bill(cohort, cal, rng, ids, out)
+            chunk_first = first_foreign_month(cohort, cal)
+            if chunk_first is not None:
+                first_foreign = chunk_first if first_foreign is None else min(first_foreign, chunk_first)
             candidates = Candidates.merge([candidates, found], 200)
             report(f"{offset + size:,} of {population:,} population organizations")
         write_sales(cal, _stream(seed, 1), script, candidates, out)
+        # A stream of its own (no chunk reaches this key), so the rates leave every other draw as it was.
+        write_fx_rates(cal, _stream(seed, FX_RATES_STREAM), first_foreign, out)
         out.close()
     except BaseException:
         out.abort()

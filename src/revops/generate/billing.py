@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 from revops.generate.calendar import Calendar, seconds, timestamp_at
 from revops.generate.cohort import (
     CONSOLIDATION_REASONS,
+    CURRENCIES,
     DRAFT,
     INDUSTRIES,
     INVOICE_TYPES,
@@ -263,7 +264,7 @@ def _write_usage_invoices(
             "status": labels(STATUSES, copy_status),
             "period_start": cal.start(r_col - hist),
             "period_end": cal.end(r_col - hist),
-            "currency": labels(("usd",), zeros),
+            "currency": labels(CURRENCIES, c.currency[r_org]),
             "subtotal_usd": money(charges.subtotal[r_org, r_col]),
             "discount_usd": money(charges.discount[r_org, r_col]),
             "credit_applied_usd": money(charges.credit_applied[r_org, r_col]),
@@ -405,11 +406,13 @@ def _contracts_and_purchases(c: Cohort, cal: Calendar, accounts: _Accounts):
             continue  # ended before the window
         if deal.cadence == 12:
             buyer_bc, buyer_created = accounts.usage_bc[deal.usage_org], c.bc_created_at[deal.usage_org]
+            currency = c.currency[deal.usage_org]
         else:
             buyer_bc = accounts.credits_bc[deal.credits_org]
             buyer_created = accounts.credits_bc_created[deal.credits_org]
+            currency = c.currency[deal.credits_org]
             contract_ended[deal.credits_org] = max(contract_ended[deal.credits_org], deal.start + deal.term)
-        contract_rows.append((deal, buyer_bc))
+        contract_rows.append((deal, buyer_bc, currency))
         for period in range(deal.term // deal.cadence):
             first_month = deal.start + period * deal.cadence
             last_month = first_month + deal.cadence - 1
@@ -417,7 +420,7 @@ def _contracts_and_purchases(c: Cohort, cal: Calendar, accounts: _Accounts):
                 continue
             ahead = period == 0 and deal.start == first_start_on_account[buyer_bc]
             cents = deal.price_cents * deal.cadence // deal.term
-            purchase_rows.append((buyer_bc, first_month, last_month, cents, buyer_created, ahead))
+            purchase_rows.append((buyer_bc, first_month, last_month, cents, buyer_created, ahead, currency))
             accounts.bc_has_invoice[buyer_bc - accounts.bc_first] = True
     return contract_rows, purchase_rows, contract_ended
 
@@ -430,17 +433,17 @@ def _write_contracts_and_credit_purchases(
     one on an account a few days before its contract starts. Returns when each amortized buyer's contracts end."""
     contract_rows, purchase_rows, contract_ended = _contracts_and_purchases(c, cal, accounts)
     contract_first = ids.take("contract", len(contract_rows))
-    contract_number = {id(deal): contract_first + position for position, (deal, _) in enumerate(contract_rows)}
+    contract_number = {id(deal): contract_first + position for position, (deal, _, _) in enumerate(contract_rows)}
     replaces_number = [
-        contract_number.get(id(deal.replaces)) if deal.replaces is not None else None for deal, _ in contract_rows
+        contract_number.get(id(deal.replaces)) if deal.replaces is not None else None for deal, _, _ in contract_rows
     ]
-    deals = [deal for deal, _ in contract_rows]
+    deals = [deal for deal, _, _ in contract_rows]
     out.write(
         "contracts",
         {
             "contract_id": text_ids("ctr_", contract_first + np.arange(len(contract_rows)), 5),
             "organization_id": org_ids([c.org_num[deal.credits_org] for deal in deals]),
-            "credits_billing_customer_id": bc_ids([bc for _, bc in contract_rows]),
+            "credits_billing_customer_id": bc_ids([bc for _, bc, _ in contract_rows]),
             "usage_billing_customer_id": bc_ids([accounts.usage_bc[deal.usage_org] for deal in deals]),
             "credit_usd": money(np.array([deal.credit_cents for deal in deals], dtype=np.int64)),
             "price_usd": money(np.array([deal.price_cents for deal in deals], dtype=np.int64)),
@@ -451,6 +454,7 @@ def _write_contracts_and_credit_purchases(
             "replaces_contract_id": pa.array(
                 [None if number is None else f"ctr_{number:05d}" for number in replaces_number], pa.string()
             ),
+            "currency": labels(CURRENCIES, np.array([currency for _, _, currency in contract_rows], dtype=np.int64)),
         },
     )
     _write_credit_purchases(cal, rng, ids, out, purchase_rows)
@@ -482,7 +486,7 @@ def _write_credit_purchases(
             "status": labels(STATUSES, p_status),
             "period_start": p_dated,
             "period_end": p_dated,
-            "currency": labels(("usd",), zeros),
+            "currency": labels(CURRENCIES, np.array([row[6] for row in purchase_rows], dtype=np.int64)),
             "subtotal_usd": money(p_cents),
             "discount_usd": money(zeros),
             "credit_applied_usd": money(zeros),

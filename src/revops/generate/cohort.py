@@ -64,6 +64,10 @@ INVOICE_TYPES = ("usage", "credit_purchase", "other")
 
 REGIONS = ("US", "EU")
 
+# The currencies an organization may bill in (index 0 is USD, the default). Some EU organizations of
+# the randomized population bill in EUR or GBP (`population`); the rates are written as fx_rates.
+CURRENCIES = ("usd", "eur", "gbp")
+
 
 INDUSTRIES = (
     "Software",
@@ -153,6 +157,7 @@ class Cohort:
     org_num: np.ndarray
     created_at: np.ndarray  # datetime64[s]
     region: np.ndarray  # 0 US, 1 EU
+    currency: np.ndarray  # index in CURRENCIES: what its invoices, lines, refunds and contracts are in
     industry: np.ndarray  # index in INDUSTRIES, -1 = unknown
     employees: np.ndarray  # -1 = unknown
     has_bc: np.ndarray  # has a (usage) billing customer
@@ -192,6 +197,7 @@ def empty_cohort(n: int, cal: Calendar, first_org: int) -> Cohort:
         org_num=np.arange(first_org, first_org + n, dtype=np.int64),
         created_at=np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"),
         region=np.zeros(n, dtype=np.int64),
+        currency=np.zeros(n, dtype=np.int64),
         industry=np.full(n, -1, dtype=np.int64),
         employees=np.full(n, -1, dtype=np.int64),
         has_bc=np.zeros(n, dtype=bool),

@@ -86,7 +86,15 @@ def population_cohort(cal: Calendar, rng: np.random.Generator, n: int, first_org
     _enterprise_contracts(cal, rng, draw, c, contract_start)
     _consolidations_and_trials(cal, rng, draw, c)
     _credits_and_refunds(cal, rng, draw, c)
+    _currencies(c)
     return c
+
+
+def _currencies(c: Cohort) -> None:
+    """Some EU organizations bill in EUR (two in five) or GBP (one in five), chosen by organization number so
+    that no random draw moves and the rest of the population stays as it was."""
+    eu = c.region == 1
+    c.currency = np.where(eu & (c.org_num % 5 < 2), 1, np.where(eu & (c.org_num % 5 == 2), 2, 0)).astype(np.int64)
 
 
 def _draw(cal: Calendar, rng: np.random.Generator, n: int) -> _Draw:

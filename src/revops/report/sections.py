@@ -35,6 +35,7 @@ from revops.report.page import section, table
 
 ADJUSTMENT_LABELS = {
     "consolidation": "Consolidation",
+    "constant_currency": "Constant currency",
     "trial": "Trials",
     "one_time_credit": "One-time credits",
     "spike": "Spikes",
@@ -83,8 +84,8 @@ def mrr_section(mrr: list[dict], summary: ReportSummary) -> str:
     return section(
         "mrr",
         "MRR and adjusted MRR",
-        "Unadjusted MRR is the top line; adjusted MRR (after consolidation, trials, one-time credits, spikes and annual"
-        " plans) is what lifecycle and retention use. Provisional months are shaded in the table.",
+        "Unadjusted MRR is the top line; adjusted MRR (after consolidation, constant currency, trials, one-time credits,"
+        " spikes and annual plans) is what lifecycle and retention use. Provisional months are shaded in the table.",
         chart,
         "mrr",
         marks,

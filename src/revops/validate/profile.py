@@ -33,6 +33,8 @@ class InputProfile:
     usage_months: tuple[date, date, int] | None = None
     configurations: list[tuple[str, int]] = field(default_factory=list)  # (configuration, organizations)
     currencies: list[tuple[str, int]] = field(default_factory=list)  # (currency, invoices)
+    # (currency, first month, last month, months with a rate, months billed in it)
+    fx_coverage: list[tuple[str, date, date, int, int]] = field(default_factory=list)
     products: list[tuple[str, int, int]] = field(default_factory=list)  # (product_key, lines, organizations)
     credit_reasons: list[tuple[str, str, int]] = field(default_factory=list)  # (file, reason, rows)
     warnings: list[str] = field(default_factory=list)
@@ -59,6 +61,15 @@ class InputProfile:
             f"Organizations by billing configuration: {configurations} (as the input declares it; "
             "the build decides it month by month)",
             "Currencies (invoices): " + (", ".join(f"{name} {count:,}" for name, count in self.currencies) or "none"),
+            "Exchange rates (fx_rates): "
+            + (
+                ", ".join(
+                    f"{name} {first:%Y-%m} to {last:%Y-%m} ({_count(rated, 'month')} with a rate, "
+                    f"{_count(billed, 'month')} billed in it)"
+                    for name, first, last, rated, billed in self.fx_coverage
+                )
+                or "none (every amount in usd)"
+            ),
             f"Products: {products or 'none'}",
             f"Credit reasons: {reasons or 'none'}",
         ]
@@ -99,6 +110,7 @@ def profile(snapshot_dir: Path, files: dict[str, str] | None = None) -> InputPro
             usage_months=_span(connection, "usage", "usage_month"),
             configurations=_configurations(connection),
             currencies=_pairs(connection, "select currency, count(*) from invoices group by 1 order by 2 desc, 1"),
+            fx_coverage=_fx_coverage(connection),
             products=_products(connection),
             credit_reasons=_credit_reasons(connection),
             warnings=[
@@ -119,6 +131,31 @@ def _span(connection: duckdb.DuckDBPyConnection, table: str, column: str) -> tup
         """
     ).fetchone()
     return None if first is None else (first, last, months)
+
+
+def _fx_coverage(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, date, date, int, int]]:
+    """Per currency of fx_rates: the months its rates cover and the months invoices bill in it."""
+    tables = {row[0] for row in connection.execute("select table_name from information_schema.tables").fetchall()}
+    if "fx_rates" not in tables:
+        return []
+    return _pairs(
+        connection,
+        """
+        with rated as (
+            select lower(trim(currency)) as currency, cast(month as date) as month from fx_rates
+        ),
+        billed as (
+            select distinct lower(trim(currency)) as currency,
+                cast(date_trunc('month', cast(period_start as date)) as date) as month
+            from invoices
+        )
+        select rated.currency, min(rated.month), max(rated.month), count(distinct rated.month),
+            (select count(*) from billed where billed.currency = rated.currency)
+        from rated
+        group by rated.currency
+        order by rated.currency
+        """,
+    )
 
 
 def _pairs(connection: duckdb.DuckDBPyConnection, query: str) -> list:

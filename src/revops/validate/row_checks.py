@@ -17,6 +17,8 @@ from revops.contract import Column
 from revops.validate.inputs import Input
 from revops.validate.rules import (
     CHUNK_ROWS,
+    CURRENCY_CODE,
+    CURRENCY_COLUMNS,
     INVOICE_TOTAL_PARTS,
     MAX_EXAMPLES,
     MONTH_COLUMNS,
@@ -229,7 +231,12 @@ def _column_checks(found: Input, column: Column) -> list[_Check]:
             _check(text, phrase, (text,), gxe.ExpectColumnValuesToBeInSet, column=text, value_set=list(values))
         )
     if column.has_range:
-        bounds = {"min_value": column.minimum, "max_value": column.maximum, "strict_max": column.max_exclusive}
+        bounds = {
+            "min_value": column.minimum,
+            "max_value": column.maximum,
+            "strict_max": column.max_exclusive,
+            "strict_min": column.min_exclusive,
+        }
         checks.append(
             _check(
                 text, contract.range_phrase(column), (text,), gxe.ExpectColumnValuesToBeBetween, column=value, **bounds
@@ -245,6 +252,11 @@ def _column_checks(found: Input, column: Column) -> list[_Check]:
         phrase = f"{article(text)} that is not a calendar quarter written like 2025-Q2"
         regex = r"^\s*\d{4}-Q[1-4]\s*$"
         checks.append(_check(text, phrase, (text,), gxe.ExpectColumnValuesToMatchRegex, column=text, regex=regex))
+    if text in CURRENCY_COLUMNS.get(found.name, ()):
+        phrase = f"{article(text)} that is not an ISO 4217 code in lower case (such as usd, eur or gbp)"
+        checks.append(
+            _check(text, phrase, (text,), gxe.ExpectColumnValuesToMatchRegex, column=text, regex=CURRENCY_CODE)
+        )
     return checks
 
 

@@ -72,10 +72,21 @@ MONTH_COLUMNS = {
     "usage": ("usage_month",),
     "organization_consolidations": ("effective_month",),
     "trials": ("start_month", "end_month"),
+    "fx_rates": ("month",),
 }
 
 
 QUARTER_COLUMNS = {"quotas": ("quarter",), "usage_optimizations": ("quarter",)}
+
+
+# Currencies are ISO 4217 codes written in lower case (usd, eur, gbp); USD needs no rate.
+CURRENCY_COLUMNS = {"invoices": ("currency",), "contracts": ("currency",), "fx_rates": ("currency",)}
+
+
+CURRENCY_CODE = r"^\s*[a-z]{3}\s*$"
+
+
+BASE_CURRENCY = "usd"
 
 
 # What the warehouse's types and arithmetic hold. Money is decimal(18, 2), below 10^16; the models

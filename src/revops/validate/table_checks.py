@@ -7,6 +7,7 @@ from __future__ import annotations
 import duckdb
 
 from revops import contract
+from revops.validate.currencies import missing_rate_problems
 from revops.validate.inputs import Input
 from revops.validate.rules import (
     DISCOUNT_DECIMALS,
@@ -181,6 +182,7 @@ def cross_table_problems(
     if contracts:
         problems += _contract_price_problems(connection, contracts)
         problems += _replaced_contract_problems(connection, contracts)
+    problems += missing_rate_problems(connection, loaded, billing_source)
     return problems
 
 

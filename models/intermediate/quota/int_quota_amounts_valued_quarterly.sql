@@ -1,0 +1,151 @@
+-- TAM quota in constant currency (docs/rules.md 2.8 and 7.6): attainment compares a quarter
+-- with the one before it, so both are valued at one rate, the later quarter's last-month
+-- rate (its last counted month while in progress), and a move in exchange rates alone never
+-- shows as attainment. One row per customer, quarter Q and month of Q or of the quarter
+-- before it, with what int_quota_arr_quarterly reads for those months, every amount at Q's
+-- rate: the invoiced usage (each product's lines after coupons converted and rounded once),
+-- the paid products and the multiplier (a product is paid above var
+-- quota_paid_product_min_usd in USD at that rate), and the run rate of the contracts in force
+-- (credit value / term months in the contract's currency, converted). In USD nothing moves:
+-- the values are those of int_quota_invoice_amounts_monthly and
+-- int_quota_contract_run_rates_monthly.
+
+with
+
+invoice_lines_attributed as (
+    select * from {{ ref('int_invoice_lines_attributed_to_months') }}
+),
+
+contracts_in_force as (
+    select * from {{ ref('int_contracts_in_force_monthly') }}
+),
+
+quarters as (
+    select * from {{ ref('int_quota_quarters') }}
+),
+
+product_catalogue as (
+    select * from {{ ref('product_catalogue') }}
+),
+
+fx_rates_monthly as (
+    select * from {{ ref('int_fx_rates_monthly') }}
+),
+
+valuations as (
+    select
+        quarter,
+        last_counted_month as valuation_month,
+        cast({{ dbt.dateadd('month', -3, 'quarter_start_month') }} as date) as first_month,
+        last_counted_month as last_month
+    from quarters
+),
+
+product_amounts_valued as (
+    select
+        invoice_lines_attributed.organization_id,
+        valuations.quarter,
+        invoice_lines_attributed.month,
+        invoice_lines_attributed.product_key,
+        cast(
+            sum(
+                invoice_lines_attributed.amount_after_coupons_in_currency
+                * {{ usd_per_unit('invoice_lines_attributed.currency', 'fx_rates_monthly.usd_per_unit') }}
+            ) as decimal(18, 2)
+        ) as amount_usd
+    from invoice_lines_attributed
+    inner join valuations
+        on invoice_lines_attributed.month between valuations.first_month and valuations.last_month
+    left join fx_rates_monthly
+        on
+            invoice_lines_attributed.currency = fx_rates_monthly.currency
+            and valuations.valuation_month = fx_rates_monthly.month
+    group by
+        invoice_lines_attributed.organization_id,
+        valuations.quarter,
+        invoice_lines_attributed.month,
+        invoice_lines_attributed.product_key
+),
+
+usage_valued as (
+    select
+        product_amounts_valued.organization_id,
+        product_amounts_valued.quarter,
+        product_amounts_valued.month,
+        cast(sum(product_amounts_valued.amount_usd) as decimal(18, 2)) as invoiced_usage_usd,
+        sum(
+            case
+                when
+                    coalesce(product_catalogue.is_primary_for_quota, false)
+                    and product_amounts_valued.amount_usd > {{ var('quota_paid_product_min_usd') }}
+                    then 1
+                else 0
+            end
+        ) as count_paid_products
+    from product_amounts_valued
+    left join product_catalogue
+        on product_amounts_valued.product_key = product_catalogue.product_key
+    group by product_amounts_valued.organization_id, product_amounts_valued.quarter, product_amounts_valued.month
+),
+
+run_rates_valued as (
+    select
+        contracts_in_force.organization_id,
+        valuations.quarter,
+        contracts_in_force.month,
+        count(*) as count_contracts_in_force,
+        sum(
+            cast(
+                contracts_in_force.run_rate_usd
+                * {{ usd_per_unit('contracts_in_force.currency', 'fx_rates_monthly.usd_per_unit') }}
+                as decimal(18, 2)
+            )
+        ) as run_rate_usd
+    from contracts_in_force
+    inner join valuations
+        on contracts_in_force.month between valuations.first_month and valuations.last_month
+    left join fx_rates_monthly
+        on
+            contracts_in_force.currency = fx_rates_monthly.currency
+            and valuations.valuation_month = fx_rates_monthly.month
+    group by contracts_in_force.organization_id, valuations.quarter, contracts_in_force.month
+),
+
+account_quarter_months as (
+    select
+        organization_id,
+        quarter,
+        month
+    from usage_valued
+    union
+    select
+        organization_id,
+        quarter,
+        month
+    from run_rates_valued
+),
+
+valued as (
+    select
+        account_quarter_months.organization_id,
+        account_quarter_months.quarter,
+        account_quarter_months.month,
+        cast(coalesce(usage_valued.invoiced_usage_usd, 0) as decimal(18, 2)) as invoiced_usage_usd,
+        coalesce(usage_valued.count_paid_products, 0) as count_paid_products,
+        {{ quota_multiplier('coalesce(usage_valued.count_paid_products, 0)') }} as quota_multiplier,
+        coalesce(run_rates_valued.count_contracts_in_force, 0) as count_contracts_in_force,
+        cast(run_rates_valued.run_rate_usd as decimal(18, 2)) as run_rate_usd
+    from account_quarter_months
+    left join usage_valued
+        on
+            account_quarter_months.organization_id = usage_valued.organization_id
+            and account_quarter_months.quarter = usage_valued.quarter
+            and account_quarter_months.month = usage_valued.month
+    left join run_rates_valued
+        on
+            account_quarter_months.organization_id = run_rates_valued.organization_id
+            and account_quarter_months.quarter = run_rates_valued.quarter
+            and account_quarter_months.month = run_rates_valued.month
+)
+
+select * from valued
