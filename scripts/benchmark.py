@@ -1,6 +1,7 @@
 """Benchmark the whole job, from generating the input to exporting the published tables.
 
-    .venv/bin/python scripts/benchmark.py [--sizes 1000,10000,100000] [--months 36] [--keep DIR]
+    .venv/bin/python scripts/benchmark.py [--engine duckdb|spark] [--sizes 1000,10000,100000] [--months 36]
+        [--keep DIR]
 
 For every size (number of customers), in a Python process of its own, it generates a synthetic
 company (`revops.generate`), runs the main job on it exactly as `revops run` does
@@ -22,6 +23,13 @@ share the CPUs with other nodes, and alone (`dbt run` of just them on the kept b
 three). The models do more (lookbacks 3, 6 and 12, GDR, counts), so a second hand-written query
 doing that same work is timed too.
 
+With `--engine spark` the job is `revops run --engine spark` (dbt on Apache Spark, local[*] unless
+REVOPS_SPARK_MASTER says otherwise, then the published tables read back into the DuckDB file): its
+phases add "spark export" (Spark writes the published tables as Parquet, read into the build file),
+and memory and CPU are those of the whole process tree (Python and Spark's JVM), sampled from /proc
+every 0.2 s as proportional set size (a process the JVM forks shares its pages until it execs). The
+rolling-NDR models are not timed alone on Spark (that comparison is about DuckDB's models).
+
 The floor is what merely reading the input costs: the same generated files loaded into DuckDB
 tables (`create table as select * from read_csv(...)`, one per file) in a fresh database, timed in
 the same child process right before the run; the run's time is printed as a multiple of it. The
@@ -34,6 +42,7 @@ directory, removed at the end unless --keep names a directory to write into and 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -43,6 +52,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -58,11 +68,13 @@ from revops.generate import generate
 from revops.memory import memory_limit_bytes
 from revops.pipeline import RunOptions, run
 
-PHASES = ("generate", "validate", "dbt build", "publish", "export")
+PHASES = ("generate", "validate", "dbt build", "spark export", "publish", "export")
 # The progress line revops.pipeline.run prints as it enters each phase.
 PHASE_STARTS = {
     "Validating the input files": "validate",
+    "Building on Apache Spark": "dbt build",
     "Building and testing": "dbt build",
+    "Writing the published tables from Spark": "spark export",
     "Publishing to": "publish",
 }
 NODE_KINDS = {
@@ -173,6 +185,9 @@ class PeakMemory:
     def __init__(self) -> None:
         self.can_reset = True
 
+    def cpu_seconds(self) -> float:
+        return _cpu_seconds()
+
     def reset(self) -> None:
         try:
             Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS
@@ -185,6 +200,60 @@ class PeakMemory:
         return max(own, children) / 1024
 
 
+class TreeMemory:
+    """Per-phase peak memory and CPU time of this process and all its descendants (Spark's JVM is a
+    live child, which neither VmHWM nor RUSAGE_CHILDREN see): /proc sampled every 0.2 s."""
+
+    def __init__(self) -> None:
+        self._peak_kib = 0
+        self._cpu: dict[int, float] = {}  # pid -> CPU seconds, the highest seen
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._sampler = threading.Thread(target=self._sample_forever, daemon=True)
+        self._sampler.start()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._peak_kib = self._sample()
+
+    def peak_mib(self) -> float:
+        with self._lock:
+            return max(self._peak_kib, self._sample()) / 1024
+
+    def cpu_seconds(self) -> float:
+        with self._lock:
+            self._sample()
+            return sum(self._cpu.values())
+
+    def _sample_forever(self) -> None:
+        while not self._done.wait(0.2):
+            with self._lock:
+                self._peak_kib = max(self._peak_kib, self._sample())
+
+    def _sample(self) -> int:
+        """The tree's proportional set size in KiB; updates the CPU seconds seen per process."""
+        children: dict[int, list[int]] = {}
+        stats: dict[int, list[str]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    text = Path(f"/proc/{entry}/stat").read_text()
+                    fields = text.rsplit(")", 1)[1].split()
+                    stats[int(entry)] = fields
+                    children.setdefault(int(fields[1]), []).append(int(entry))
+        total, todo, tick = 0, [os.getpid()], os.sysconf("SC_CLK_TCK")
+        while todo:
+            pid = todo.pop()
+            todo.extend(children.get(pid, []))
+            if pid in stats:
+                seconds = sum(int(value) for value in stats[pid][11:15]) / tick  # own and waited-for children
+                self._cpu[pid] = max(self._cpu.get(pid, 0.0), seconds)
+            with contextlib.suppress(OSError, ValueError):
+                found = re.search(r"^Pss:\s+(\d+) kB", Path(f"/proc/{pid}/smaps_rollup").read_text(), re.MULTILINE)
+                total += int(found.group(1)) if found else 0
+        return total
+
+
 # ---------------------------------------------------------------------------------------------
 # One size
 
@@ -192,6 +261,7 @@ class PeakMemory:
 @dataclass
 class SizeResult:
     customers: int
+    engine: str = "duckdb"
     seconds: dict[str, float] = field(default_factory=dict)
     cpu_seconds: dict[str, float] = field(default_factory=dict)  # user + system, all threads
     peak_mib: dict[str, float] = field(default_factory=dict)
@@ -209,7 +279,11 @@ class SizeResult:
 
     @property
     def run_seconds(self) -> float:
-        return sum(self.seconds.get(phase, 0.0) for phase in ("validate", "dbt build", "publish"))
+        return sum(self.seconds.get(phase, 0.0) for phase in ("validate", "dbt build", "spark export", "publish"))
+
+    @property
+    def phases(self) -> list[str]:
+        return [phase for phase in PHASES if phase in self.seconds]
 
     @property
     def total_seconds(self) -> float:
@@ -225,20 +299,20 @@ def _cpu_seconds() -> float:
 class PhaseClock:
     """Turns the pipeline's progress lines into phase boundaries: wall time and peak memory per phase."""
 
-    def __init__(self, result: SizeResult, memory: PeakMemory, verbose: bool) -> None:
+    def __init__(self, result: SizeResult, memory: PeakMemory | TreeMemory, verbose: bool) -> None:
         self.result, self.memory, self.verbose = result, memory, verbose
         self.phase: str | None = None
         self.started = self.cpu_started = 0.0
 
     def start(self, phase: str) -> None:
         self.stop()
-        self.phase, self.started, self.cpu_started = phase, time.perf_counter(), _cpu_seconds()
         self.memory.reset()
+        self.phase, self.started, self.cpu_started = phase, time.perf_counter(), self.memory.cpu_seconds()
 
     def stop(self) -> None:
         if self.phase is not None:
             self.result.seconds[self.phase] = time.perf_counter() - self.started
-            self.result.cpu_seconds[self.phase] = _cpu_seconds() - self.cpu_started
+            self.result.cpu_seconds[self.phase] = self.memory.cpu_seconds() - self.cpu_started
             self.result.peak_mib[self.phase] = self.memory.peak_mib()
             self.phase = None
 
@@ -325,9 +399,11 @@ def _time_raw_load(data_dir: Path, db_path: Path, memory_limit: str) -> float:
     return seconds
 
 
-def bench_size(customers: int, months: int, work: Path, verbose: bool, memory_limit: str | None = None) -> SizeResult:
-    result = SizeResult(customers=customers)
-    memory = PeakMemory()
+def bench_size(
+    customers: int, months: int, work: Path, verbose: bool, memory_limit: str | None = None, engine: str = "duckdb"
+) -> SizeResult:
+    result = SizeResult(customers=customers, engine=engine)
+    memory = TreeMemory() if engine == "spark" else PeakMemory()
     clock = PhaseClock(result, memory, verbose)
     data_dir, db_path, target = work / "data", work / "revops.duckdb", work / "target"
     say = clock.progress if verbose else (lambda _message: None)
@@ -344,7 +420,15 @@ def bench_size(customers: int, months: int, work: Path, verbose: bool, memory_li
 
     kept_build = work / "build.duckdb"
     options = RunOptions(memory_limit=memory_limit)
-    report = run(data_dir, db_path, progress=clock.progress, target_path=target, keep_build=kept_build, options=options)
+    report = run(
+        data_dir,
+        db_path,
+        progress=clock.progress,
+        target_path=target,
+        keep_build=kept_build,
+        options=options,
+        engine=engine,
+    )
     clock.stop()
     result.rows["mrr_monthly"] = report.published_rows["mrr_monthly"]
 
@@ -360,7 +444,8 @@ def bench_size(customers: int, months: int, work: Path, verbose: bool, memory_li
     # Ephemeral models run inside the model that selects from them: only the others have timings.
     result.ndr_dbt_nodes = [node for node in _ndr_models(target / "manifest.json") if node in report.dbt_timings]
     result.ndr_dbt_seconds = sum(report.dbt_timings[node] for node in result.ndr_dbt_nodes)
-    result.ndr_dbt_alone_seconds = _time_ndr_models_alone(result.ndr_dbt_nodes, data_dir, kept_build, target)
+    if engine == "duckdb":
+        result.ndr_dbt_alone_seconds = _time_ndr_models_alone(result.ndr_dbt_nodes, data_dir, kept_build, target)
     _time_hand_written_ndr(db_path, result)
     return result
 
@@ -394,13 +479,14 @@ def _mib(value: float) -> str:
 def print_size(result: SizeResult, months: int) -> None:
     rows = result.rows
     print(
-        f"\n== {result.customers:,} customers x {months} months: {rows['invoice_line_items']:,} invoice line items, "
+        f"\n== {result.engine}: {result.customers:,} customers x {months} months: "
+        f"{rows['invoice_line_items']:,} invoice line items, "
         f"{rows['invoices']:,} invoices, {rows['mrr_monthly']:,} mrr_monthly rows"
     )
-    for phase in PHASES:
+    for phase in result.phases:
         seconds = result.seconds[phase]
         print(
-            f"  {phase:10} {seconds:7.1f} s (CPU {result.cpu_seconds[phase]:6.1f} s)   line items/s {_rate(rows['invoice_line_items'], seconds):>7}   "
+            f"  {phase:12} {seconds:7.1f} s (CPU {result.cpu_seconds[phase]:6.1f} s)   line items/s {_rate(rows['invoice_line_items'], seconds):>7}   "
             f"invoices/s {_rate(rows['invoices'], seconds):>7}   mrr rows/s {_rate(rows['mrr_monthly'], seconds):>7}   "
             f"peak {_mib(result.peak_mib[phase]):>8}"
         )
@@ -423,47 +509,51 @@ def print_size(result: SizeResult, months: int) -> None:
         f"  revops run (validate + build + publish) {result.run_seconds:.1f} s = "
         f"{_ratio(result.run_seconds, result.raw_load_seconds)} the floor (loading the input into DuckDB tables: "
         f"{result.raw_load_seconds:.1f} s); end to end {result.total_seconds:.1f} s; "
-        f"peak {_mib(max(result.peak_mib.values()))} with DuckDB's memory limit at {_mib(result.memory_limit_mib)}",
+        f"peak {_mib(max(result.peak_mib.values()))} with DuckDB's memory limit at {_mib(result.memory_limit_mib)}"
+        + (" (DuckDB validates and publishes; Spark builds)" if result.engine == "spark" else ""),
         flush=True,
     )
 
 
 def print_tables(results: list[SizeResult], months: int) -> None:
-    print(f"\n### {months} months of history; wall and CPU seconds, throughput in rows per second, peak RSS\n")
     print(
-        "| customers | phase | seconds | CPU seconds | invoice line items/s | invoices/s | mrr_monthly rows/s "
+        f"\n### {months} months of history; wall and CPU seconds, throughput in rows per second, peak memory "
+        "(DuckDB: the process's peak RSS; Spark: the process tree's peak PSS, Python and the JVM)\n"
+    )
+    print(
+        "| engine | customers | phase | seconds | CPU seconds | invoice line items/s | invoices/s | mrr_monthly rows/s "
         "| peak memory |"
     )
-    print("|---:|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
     for result in results:
         rows = result.rows
-        for phase in PHASES:
+        for phase in result.phases:
             seconds = result.seconds[phase]
             print(
-                f"| {result.customers:,} | {phase} | {seconds:.1f} | {result.cpu_seconds[phase]:.1f} | "
+                f"| {result.engine} | {result.customers:,} | {phase} | {seconds:.1f} | {result.cpu_seconds[phase]:.1f} | "
                 f"{_rate(rows['invoice_line_items'], seconds)} | "
                 f"{_rate(rows['invoices'], seconds)} | {_rate(rows['mrr_monthly'], seconds)} | "
                 f"{_mib(result.peak_mib[phase])} |"
             )
         print(
-            f"| {result.customers:,} | **end to end** | **{result.total_seconds:.1f}** | "
+            f"| {result.engine} | {result.customers:,} | **end to end** | **{result.total_seconds:.1f}** | "
             f"{sum(result.cpu_seconds.values()):.1f} | "
             f"{_rate(rows['invoice_line_items'], result.total_seconds)} | {_rate(rows['invoices'], result.total_seconds)} | "
             f"{_rate(rows['mrr_monthly'], result.total_seconds)} | **{_mib(max(result.peak_mib.values()))}** |"
         )
     print(
-        "\n| customers | invoice line items | invoices | mrr_monthly rows | dbt build node-seconds: load hook / models"
+        "\n| engine | customers | invoice line items | invoices | mrr_monthly rows | dbt build node-seconds: load hook / models"
         " / unit tests / data tests | rolling NDR, dbt models: in the build / alone | hand-written 12-month NDR"
         " query (ratio in the build / alone) | hand-written, every lookback and GDR (ratio alone) |"
     )
-    print("|---:|---:|---:|---:|---|---|---|---|")
+    print("|---|---:|---:|---:|---:|---|---|---|---|")
     for result in results:
         nodes = result.dbt_node_seconds
         split = " / ".join(
             f"{nodes.get(kind, 0.0):.1f}" for kind in ("load hook", "models", "unit tests", "data tests")
         )
         print(
-            f"| {result.customers:,} | {result.rows['invoice_line_items']:,} | {result.rows['invoices']:,} | "
+            f"| {result.engine} | {result.customers:,} | {result.rows['invoice_line_items']:,} | {result.rows['invoices']:,} | "
             f"{result.rows['mrr_monthly']:,} | {split} | {result.ndr_dbt_seconds:.2f} s / "
             f"{result.ndr_dbt_alone_seconds:.2f} s | {result.ndr_query_seconds:.2f} s "
             f"({_ratio(result.ndr_dbt_seconds, result.ndr_query_seconds)} / "
@@ -473,13 +563,13 @@ def print_tables(results: list[SizeResult], months: int) -> None:
         )
 
     print(
-        "\n| customers | raw-load floor | revops run (validate, build, publish) | run / floor | peak memory "
+        "\n| engine | customers | raw-load floor | revops run (validate, build, publish) | run / floor | peak memory "
         "| DuckDB memory limit |"
     )
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for result in results:
         print(
-            f"| {result.customers:,} | {result.raw_load_seconds:.1f} s | {result.run_seconds:.1f} s | "
+            f"| {result.engine} | {result.customers:,} | {result.raw_load_seconds:.1f} s | {result.run_seconds:.1f} s | "
             f"{_ratio(result.run_seconds, result.raw_load_seconds)} | {_mib(max(result.peak_mib.values()))} | "
             f"{_mib(result.memory_limit_mib)} |"
         )
@@ -489,9 +579,12 @@ def _ratio(dbt_seconds: float, query_seconds: float) -> str:
     return f"{dbt_seconds / query_seconds:.1f}x" if query_seconds > 0 else "-"
 
 
-def _bench_in_child(customers: int, months: int, work: Path, verbose: bool, memory_limit: str | None) -> SizeResult:
+def _bench_in_child(
+    customers: int, months: int, work: Path, verbose: bool, memory_limit: str | None, engine: str
+) -> SizeResult:
     """Run one size in a fresh Python process, so that its peak memory is its own."""
     command = [sys.executable, __file__, "--child", str(customers), "--months", str(months), "--work", str(work)]
+    command += ["--engine", engine]
     command += ["--memory-limit", memory_limit] if memory_limit else []
     subprocess.run([*command, *(["--verbose"] if verbose else [])], check=True)
     data = json.loads((work / "result.json").read_text())
@@ -503,6 +596,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="customers per run, comma-separated")
     parser.add_argument("--months", type=int, default=36, help="months of history")
+    parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb", help="where dbt builds and tests")
     parser.add_argument("--keep", type=Path, help="write the inputs, databases and exports here and keep them")
     parser.add_argument("--verbose", action="store_true", help="show the pipeline's progress lines")
     parser.add_argument("--memory-limit", help="DuckDB's memory limit, as revops run --memory-limit takes it")
@@ -513,7 +607,12 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.child:
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
         result = bench_size(
-            arguments.child, arguments.months, arguments.work, arguments.verbose, arguments.memory_limit
+            arguments.child,
+            arguments.months,
+            arguments.work,
+            arguments.verbose,
+            arguments.memory_limit,
+            arguments.engine,
         )
         print_size(result, arguments.months)
         (arguments.work / "result.json").write_text(json.dumps(asdict(result)))
@@ -524,7 +623,7 @@ def main(argv: list[str] | None = None) -> int:
         arguments.keep.mkdir(parents=True, exist_ok=True)
     root = arguments.keep or Path(tempfile.mkdtemp(prefix="revops-benchmark-"))
     print(
-        f"revops benchmark: sizes {', '.join(f'{size:,}' for size in sizes)}; {arguments.months} months; "
+        f"revops benchmark ({arguments.engine}): sizes {', '.join(f'{size:,}' for size in sizes)}; {arguments.months} months; "
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; working in {root}",
         flush=True,
     )
@@ -535,7 +634,9 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir(parents=True)
             results.append(
-                _bench_in_child(customers, arguments.months, work, arguments.verbose, arguments.memory_limit)
+                _bench_in_child(
+                    customers, arguments.months, work, arguments.verbose, arguments.memory_limit, arguments.engine
+                )
             )
     finally:
         if not arguments.keep:

@@ -1,10 +1,15 @@
-"""Shared fixtures: a small, complete and valid raw input directory written by hand, and one published
-demo file for the whole session."""
+"""Shared fixtures: a small, complete and valid raw input directory written by hand, one published
+demo file for the whole session, and the Spark builds (started in the background at collection)."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -152,3 +157,71 @@ def published(tmp_path_factory) -> Path:
     assert "Published" in completed.stdout
     assert "DuckDB may use" in completed.stderr and "--memory-limit sets it" in completed.stderr, completed.stderr
     return db
+
+
+# The Spark builds of tests_py/test_spark.py take minutes: they start in a process of their own as
+# soon as pytest knows a test that needs them will run, and run while the rest of the suite does.
+_SPARK_BUILDS: dict[str, object] = {}
+SPARK_BUILDS_TIMEOUT = 1800
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that wait for the Spark builds run last, so the rest of the suite runs meanwhile."""
+    items.sort(key=lambda item: "spark_builds" in getattr(item, "fixturenames", ()))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if _SPARK_BUILDS or not any("spark_builds" in getattr(item, "fixturenames", ()) for item in session.items):
+        return
+    work = Path(tempfile.mkdtemp(prefix="revops-spark-builds-"))
+    log = (work / "spark_builds.log").open("w")
+    _SPARK_BUILDS.update(
+        work=work,
+        log=log,
+        process=subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("spark_builds.py")), "--work", str(work)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=work,  # Spark must write nothing into the working directory (test_spark checks)
+            start_new_session=True,  # its own process group: stopped as a whole if the session ends early
+        ),
+    )
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    process = _SPARK_BUILDS.get("process")
+    if process is None:
+        return
+    if process.poll() is None:
+        process.terminate()  # spark_builds.py unwinds on SIGTERM, stopping its Spark cluster
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    _SPARK_BUILDS["log"].close()
+    shutil.rmtree(_SPARK_BUILDS["work"], ignore_errors=True)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """What the Spark builds cost, step by step (they overlap the rest of the suite)."""
+    timings = _SPARK_BUILDS.get("timings")
+    if timings:
+        terminalreporter.section("Spark builds (tests_py/spark_builds.py), seconds")
+        for step, seconds in timings.items():
+            terminalreporter.write_line(f"{seconds:7.1f}  {step}")
+
+
+@pytest.fixture(scope="session")
+def spark_builds() -> Path:
+    """The folder of the finished Spark builds (see tests_py/spark_builds.py)."""
+    if "process" not in _SPARK_BUILDS:
+        pytest.fail("the Spark builds were not started at collection")
+    work, process = _SPARK_BUILDS["work"], _SPARK_BUILDS["process"]
+    code = process.wait(timeout=SPARK_BUILDS_TIMEOUT)
+    _SPARK_BUILDS["log"].flush()
+    output = (work / "spark_builds.log").read_text(errors="replace")
+    assert code == 0 and (work / "done").exists(), output[-6000:]
+    _SPARK_BUILDS["timings"] = json.loads((work / "timings.json").read_text())
+    return work

@@ -4,6 +4,7 @@ The package orchestrates; every metric lives in the dbt project's SQL.
 """
 
 import os
+import warnings
 from pathlib import Path
 
 # Nothing calls the network at run time: dbt's usage tracking and
@@ -11,6 +12,9 @@ from pathlib import Path
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+# pyspark (the Spark engine) warns on import that it does not fully support pandas 3; revops never
+# hands pandas to Spark.
+warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 
 __version__ = "0.1.0"
 

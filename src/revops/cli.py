@@ -70,12 +70,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM",
         help="the reporting month (default: the newest month with a usage invoice); later months are ignored",
     )
+    _add_engine_arguments(run)
     run.add_argument(
         "--memory-limit",
         default=None,
         metavar="SIZE",
         help="how much memory DuckDB may use, e.g. 6GB or 40%% (default: a quarter of the machine's, at least 2 GiB); "
-        "the rest spills to disk",
+        "the rest spills to disk (with --engine spark it bounds the validator and publishing; "
+        "REVOPS_SPARK_DRIVER_MEMORY bounds Spark)",
     )
     run.add_argument(
         "--billing-source",
@@ -128,6 +130,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_engine_arguments(run: argparse.ArgumentParser) -> None:
+    """`revops run`'s choice of where dbt builds: DuckDB or Apache Spark (README, "Running on Apache Spark")."""
+    run.add_argument(
+        "--engine",
+        choices=["duckdb", "spark"],
+        default="duckdb",
+        help="where dbt builds and tests: DuckDB (default) or Apache Spark; both publish the same DuckDB file",
+    )
+    run.add_argument(
+        "--spark-master",
+        default=None,
+        metavar="URL",
+        help="with --engine spark: the Spark master (default: REVOPS_SPARK_MASTER, else local[*]; e.g. spark://HOST:7077)",
+    )
+
+
 def _variables(pairs: list[str]) -> dict[str, object]:
     """`--var NAME=VALUE` pairs as dbt vars: declared names only, values read as YAML."""
     import yaml
@@ -170,7 +188,17 @@ def _run(arguments: argparse.Namespace) -> None:
         memory_limit=arguments.memory_limit,
         billing_source=arguments.billing_source,
     )
-    report = run(arguments.data_dir, arguments.db, progress=print_progress, options=options, warn=_warn)
+    if arguments.spark_master and arguments.engine != "spark":
+        raise UsageError("--spark-master needs --engine spark.")
+    report = run(
+        arguments.data_dir,
+        arguments.db,
+        progress=print_progress,
+        options=options,
+        warn=_warn,
+        engine=arguments.engine,
+        spark_master=arguments.spark_master,
+    )
     print(f"Published {arguments.db}:")
     for table, rows in sorted(report.published_rows.items()):
         print(f"  marts.{table}: {rows:,} rows")

@@ -96,7 +96,7 @@ def invoke(
     # that folder and the profile names the database and the spill folder relative to it: the
     # profile renders the same for every run and dbt parses only the files that changed.
     folder = Path(db_path).resolve().parent
-    environment = {
+    settings = {
         "REVOPS_DB_PATH": Path(db_path).name,
         "REVOPS_DATA_DIR": str(Path(data_dir).resolve()) if data_dir is not None else None,
         "REVOPS_INPUT_SNAPSHOT_DIR": str(Path(snapshot_dir).resolve()) if snapshot_dir is not None else None,
@@ -109,7 +109,7 @@ def invoke(
         args = [*args, "--vars", json.dumps(variables)]
     if target_path is not None:
         target_path = Path(target_path).resolve()
-    with _environment(environment), contextlib.chdir(folder):
+    with environment(settings), contextlib.chdir(folder):
         return _invoke(args, target_path=target_path, progress=progress)
 
 
@@ -120,7 +120,7 @@ def _relative_to(path: Path, folder: Path) -> str:
 
 
 @contextlib.contextmanager
-def _environment(values: dict[str, str | None]) -> Iterator[None]:
+def environment(values: dict[str, str | None]) -> Iterator[None]:
     """Set (or, for None, remove) environment variables for the block, then restore them."""
     saved = {name: os.environ.get(name) for name in values}
     try:

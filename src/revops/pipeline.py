@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -11,11 +12,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from revops import DEMO_DATA_DIR, PROJECT_DIR
-from revops.dbt_runner import Progress, invoke, project_vars
+from revops.dbt_runner import Progress, environment, invoke, project_vars
 from revops.errors import InputError, RevopsError
 from revops.memory import SpillWatcher, describe, duckdb_setting, machine_memory_bytes, memory_limit_bytes
 from revops.publish import input_files, input_fingerprint, publish
 from revops.workspace import Workspace
+
+ENGINES = ("duckdb", "spark")
 
 
 @dataclass
@@ -58,6 +61,8 @@ def run(
     keep_build: Path | None = None,
     options: RunOptions | None = None,
     warn: Callable[[str], None] | None = None,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
 ) -> RunReport:
     """Validate `data_dir`, build and test into a private file, and publish it onto `db_path`.
 
@@ -67,7 +72,14 @@ def run(
     uses the project's. `keep_build`, when given, is where the tested build file (every schema,
     not only the published one) is kept after publishing, for inspection or benchmarks; by default
     it is removed. `warn` receives the validator's warnings (default: `progress`).
+
+    `engine` is where dbt builds and tests: "duckdb" (the build file itself) or "spark" (the
+    profile's `spark` target on `spark_master`, default local[*] or REVOPS_SPARK_MASTER; its
+    metastore, warehouse and logs in the run's build folder). A Spark build's published tables are
+    then read into the build file (`revops.spark_bridge`), and publishing is the same for both.
     """
+    if engine not in ENGINES:
+        raise RevopsError(f"Unknown engine {engine!r}; the engines are {', '.join(ENGINES)}.")
     data_dir = Path(data_dir or DEMO_DATA_DIR).resolve()
     db_path = Path(db_path).resolve()
     options = options or RunOptions()
@@ -88,13 +100,18 @@ def run(
             progress(f"Removed what an interrupted run left behind: {', '.join(workspace.removed)}")
         workspace.spill_dir.mkdir()
         share = f"{limit / machine_memory_bytes():.0%} of this machine's {describe(machine_memory_bytes())}"
+        # On Spark, DuckDB only validates and publishes; Spark's own memory is its profile's settings.
+        role = " to validate and publish" if engine == "spark" else ""
         progress(
-            f"DuckDB may use {describe(limit)} of memory ({share}; --memory-limit sets it) "
+            f"DuckDB may use {describe(limit)} of memory{role} ({share}; --memory-limit sets it) "
             f"and spills the rest to {workspace.spill_dir}"
         )
         workspace.memory_limit = duckdb_setting(limit)
         fingerprint = _validate(data_dir, workspace, options, report, progress, warn)
-        _build(workspace, options, report, target_path, progress)
+        if engine == "spark":
+            _build_on_spark(workspace, options, report, target_path, progress, spark_master)
+        else:
+            _build(workspace, options, report, target_path, progress)
         progress(f"Publishing to {db_path}")
         started = time.perf_counter()
         report.published_rows = publish(
@@ -164,9 +181,14 @@ def _file_states(data_dir: Path) -> dict[str, tuple[int, int, int]]:
 
 
 def _build(
-    workspace: Workspace, options: RunOptions, report: RunReport, target_path: Path | None, progress: Progress
+    workspace: Workspace,
+    options: RunOptions,
+    report: RunReport,
+    target_path: Path | None,
+    progress: Progress,
+    target: list[str] | None = None,
 ) -> None:
-    """One `dbt build`: seeds, models, unit and data tests.
+    """One `dbt build`: seeds, models, unit and data tests (`target`: dbt's --target arguments).
 
     The unit tests prove the rules with hand-worked numbers under the project's own settings, and
     do not read the input. With an as-of month or overridden variables, the build runs without
@@ -174,7 +196,8 @@ def _build(
     """
     progress("Building and testing the warehouse with dbt (seeds, models, unit and data tests)")
     variables = options.dbt_vars()
-    build = ["build", "--exclude-resource-type", "unit_test"] if variables else ["build"]
+    target = target or []
+    build = ["build", *target, "--exclude-resource-type", "unit_test"] if variables else ["build", *target]
     common = {
         "db_path": workspace.build_db,
         "target_path": target_path,
@@ -187,7 +210,7 @@ def _build(
         outcomes = [invoke(build, snapshot_dir=workspace.snapshot_dir, variables=variables, **common)]
         if variables:
             progress("Unit tests, under the project's own settings")
-            outcomes.append(invoke(["test", "--select", "test_type:unit"], **common))
+            outcomes.append(invoke(["test", *target, "--select", "test_type:unit"], **common))
     _say_spilled(spill, "the dbt build", progress)
     report.seconds["dbt build"] = sum(outcome.seconds for outcome in outcomes)
     for outcome in outcomes:
@@ -196,6 +219,43 @@ def _build(
         report.dbt_timings.update(outcome.timings)
     seconds = report.seconds["dbt build"]
     progress(f"dbt build passed: {_format_counts(report.dbt_counts)} in {seconds:.1f} s")
+
+
+def _build_on_spark(
+    workspace: Workspace,
+    options: RunOptions,
+    report: RunReport,
+    target_path: Path | None,
+    progress: Progress,
+    master: str | None,
+) -> None:
+    """The same `dbt build` on Spark, then its published tables into the build file.
+
+    Spark's metastore, warehouse, scratch and log live in the run's build folder (removed with it);
+    its catalog is kept in memory, as nothing outside this process reads it. The session stops at
+    the end, failed or not.
+    """
+    from revops.spark_bridge import contract_types, import_parquet_tables, spark_session_scope, spark_settings
+
+    export_dir = workspace.build_dir / "export"
+    settings = spark_settings(workspace.build_dir / "spark", master=master, catalog="in-memory")
+    target = ["--target", "spark"]
+    where = master or os.environ.get("REVOPS_SPARK_MASTER") or "local[*]"
+    progress(f"Building on Apache Spark ({where}); Spark's files and log are in {workspace.build_dir / 'spark'}")
+    with environment(settings), spark_session_scope():
+        _build(workspace, options, report, target_path, progress, target)
+        progress("Writing the published tables from Spark")
+        started = time.perf_counter()
+        invoke(
+            ["run-operation", "export_published_tables", "--args", json.dumps({"directory": str(export_dir)}), *target],
+            db_path=workspace.build_db,
+            target_path=target_path,
+            progress=progress,
+            billing_source=options.billing_source,
+        )
+    manifest = Path(target_path or PROJECT_DIR / "target") / "manifest.json"
+    import_parquet_tables(export_dir, workspace.build_db, contract_types(manifest))
+    report.seconds["spark export"] = time.perf_counter() - started
 
 
 def _say_spilled(spill: SpillWatcher, phase: str, progress: Progress) -> None:

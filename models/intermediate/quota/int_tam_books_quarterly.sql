@@ -102,7 +102,7 @@ book_stints_ranked as (
             partition by organization_id, quarter
             order by
                 case when is_owner_on_first_day then 0 else 1 end asc,
-                case when is_owner_on_first_day then start_date end desc,
+                case when is_owner_on_first_day then start_date end desc nulls last,
                 start_date asc,
                 owner_id asc
         ) as owner_rank

@@ -20,24 +20,28 @@ longest_possible_chain as (
     from consolidations
 ),
 
+-- The bound rides along from the anchor: engines that run each step of the recursion as a
+-- query of its own (Spark) would otherwise count the consolidation rows again at every step.
 chain as (
     select
         organizations.organization_id,
         organizations.organization_id as ancestor_organization_id,
-        0 as consolidation_depth
+        0 as consolidation_depth,
+        longest_possible_chain.consolidation_links
     from organizations
+    cross join longest_possible_chain
 
     union all
 
     select
         chain.organization_id,
         consolidations.parent_organization_id as ancestor_organization_id,
-        chain.consolidation_depth + 1 as consolidation_depth
+        chain.consolidation_depth + 1 as consolidation_depth,
+        chain.consolidation_links
     from chain
     inner join consolidations
         on chain.ancestor_organization_id = consolidations.organization_id
-    cross join longest_possible_chain
-    where chain.consolidation_depth < longest_possible_chain.consolidation_links
+    where chain.consolidation_depth < chain.consolidation_links
 ),
 
 deepest as (

@@ -63,6 +63,31 @@ runway as (
     from remaining
 ),
 
+-- Whole months until the credits run out: ceil(remaining / burn). The quotient of two decimals is a
+-- double on DuckDB (0.07 / 0.01 = 7.000000000000001, ceil 8) and exact on Spark, so the estimate is
+-- corrected by one either way with exact decimal products.
+months_to_run_out_estimated as (
+    select
+        *,
+        case
+            when average_burn_3m_usd > 0 then cast(ceil(credits_remaining_usd / average_burn_3m_usd) as integer)
+        end as months_to_run_out_estimate
+    from runway
+),
+
+months_to_run_out_exact as (
+    select
+        *,
+        case
+            when (months_to_run_out_estimate - 1) * average_burn_3m_usd >= credits_remaining_usd
+                then months_to_run_out_estimate - 1
+            when months_to_run_out_estimate * average_burn_3m_usd < credits_remaining_usd
+                then months_to_run_out_estimate + 1
+            else months_to_run_out_estimate
+        end as months_to_run_out
+    from months_to_run_out_estimated
+),
+
 projected as (
     select
         contract_id,
@@ -75,9 +100,13 @@ projected as (
         credits_drawn_to_date_usd,
         credits_remaining_usd,
         average_burn_3m_usd,
+        -- remaining / burn to the tenth, half away from zero, exactly: (remaining / (10 x burn)) to
+        -- the cent, x 10 (a double quotient rounds 0.29 / 0.04 = 7.25 to 7.2 on DuckDB, 7.3 on Spark)
         case
             when average_burn_3m_usd > 0
-                then cast(round(credits_remaining_usd / average_burn_3m_usd, 1) as decimal(9, 1))
+                then cast(
+                    {{ divide_to_cents('credits_remaining_usd', '10 * average_burn_3m_usd') }} * 10 as decimal(9, 1)
+                )
         end as runway_months,
         case
             when credits_remaining_usd = 0 then ran_out_month
@@ -85,7 +114,7 @@ projected as (
                 then cast(
                     {{ dbt.dateadd(
                         'month',
-                        'cast(ceil(credits_remaining_usd / average_burn_3m_usd) as integer)',
+                        'months_to_run_out',
                         'month',
                     ) }} as date
                 )
@@ -97,7 +126,7 @@ projected as (
         month >= cast({{ dbt.date_trunc('month', dbt.dateadd('month', -2, 'end_date')) }} as date)
             as is_upcoming_renewal,
         is_provisional
-    from runway
+    from months_to_run_out_exact
 ),
 
 published as (
