@@ -227,7 +227,11 @@ def _across_tables() -> str:
   warehouse keeps. A contract named in `replaces_contract_id` belongs to the same organization and
   started earlier.
 - An invoice in a currency other than usd needs a rate in `fx_rates` for the currency and the month of
-  its period start (usd needs none); the message names the currency, the month and the file.
+  its period start (usd needs none), and a contract in such a currency one for the month of its
+  `start_date`; the message names the currency, the month and the file.
+- A billing account bills in one currency (its credits carry none and are taken in it), and a contract
+  is in the currency of the invoices of its credits and usage billing accounts (usd when the file has
+  no `currency` column).
 - Consolidations form no cycle, and no organization rolls up into itself.
 - Ids (`*_id` columns) that look like email addresses are refused as personal data.
 - Numbers fit the warehouse's types: one amount below {rules.MAX_AMOUNT_USD:,}, a money column's

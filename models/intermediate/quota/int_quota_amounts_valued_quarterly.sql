@@ -3,10 +3,12 @@
 -- rate (its last counted month while in progress), and a move in exchange rates alone never
 -- shows as attainment. One row per customer, quarter Q and month of Q or of the quarter
 -- before it, with what int_quota_arr_quarterly reads for those months, every amount at Q's
--- rate: the invoiced usage (each product's lines after coupons converted and rounded once),
+-- rate: the invoiced usage (each invoice and product's exact lines after coupons converted
+-- and rounded once, as int_invoice_lines_attributed_to_months does at the month's rate),
 -- the paid products and the multiplier (a product is paid above var
 -- quota_paid_product_min_usd in USD at that rate), and the run rate of the contracts in force
--- (credit value / term months in the contract's currency, converted). In USD nothing moves:
+-- (the credit value converted exactly, then / term months to the cent once). In USD nothing
+-- moves:
 -- the values are those of int_quota_invoice_amounts_monthly and
 -- int_quota_contract_run_rates_monthly.
 
@@ -49,8 +51,11 @@ product_amounts_valued as (
         invoice_lines_attributed.product_key,
         cast(
             sum(
-                invoice_lines_attributed.amount_after_coupons_in_currency
-                * {{ usd_per_unit('invoice_lines_attributed.currency', 'fx_rates_monthly.usd_per_unit') }}
+                cast(
+                    invoice_lines_attributed.amount_after_coupons_exact
+                    * {{ usd_per_unit('invoice_lines_attributed.currency', 'fx_rates_monthly.usd_per_unit') }}
+                    as decimal(18, 2)
+                )
             ) as decimal(18, 2)
         ) as amount_usd
     from invoice_lines_attributed
@@ -95,11 +100,11 @@ run_rates_valued as (
         contracts_in_force.month,
         count(*) as count_contracts_in_force,
         sum(
-            cast(
-                contracts_in_force.run_rate_usd
-                * {{ usd_per_unit('contracts_in_force.currency', 'fx_rates_monthly.usd_per_unit') }}
-                as decimal(18, 2)
-            )
+            {{ divide_to_cents(
+                'contracts_in_force.credit_usd * '
+                ~ usd_per_unit('contracts_in_force.currency', 'fx_rates_monthly.usd_per_unit'),
+                'nullif(contracts_in_force.term_months, 0)',
+            ) }}
         ) as run_rate_usd
     from contracts_in_force
     inner join valuations

@@ -5,7 +5,8 @@
 -- Where several contracts are in force on one usage account in a month (a co-terminus expansion beside
 -- the original), the one that started last draws, as it covers the month for revenue
 -- (int_contracts_expanded_to_months). One row per contract and month it is in force, up to the
--- reporting month.
+-- reporting month. Amounts are in the contract's currency (`currency`), which is that of its
+-- accounts' invoices (the validator refuses a contract in another).
 
 with
 
@@ -37,6 +38,7 @@ contract_months as (
         contracts_in_force.start_date,
         contracts_in_force.term_months,
         contracts_in_force.credit_usd,
+        contracts_in_force.currency,
         contracts.usage_billing_customer_id,
         months.is_newest_month as is_provisional
     from contracts_in_force
@@ -85,6 +87,7 @@ drawn as (
         drawing_contracts_ranked.start_date,
         drawing_contracts_ranked.term_months,
         drawing_contracts_ranked.credit_usd,
+        drawing_contracts_ranked.currency,
         drawing_contracts_ranked.usage_billing_customer_id,
         drawing_contracts_ranked.drawing_rank = 1 as is_drawing_contract,
         coalesce(credits_applied_monthly.credit_applied_usd, 0) as credit_applied_usd,
@@ -109,6 +112,7 @@ credits_drawn as (
         start_date,
         term_months,
         credit_usd,
+        currency,
         usage_billing_customer_id,
         is_drawing_contract,
         case

@@ -11,7 +11,9 @@
 -- not per product; enterprise totals come from the credit payments).
 -- Currencies: mrr_usd converts each month at its own rate; constant_mrr_usd prices the same
 -- lines at the reporting month's rate (the constant-currency step, and the product-level
--- steps after it, start from it and from the other `constant_` columns).
+-- steps after it, start from it and from the other `constant_` columns; the annual-plan
+-- step's list-price factor is constant_amount_at_list_price_usd /
+-- constant_amount_at_contract_price_usd, in the same currency as the value it scales).
 
 with
 
@@ -51,6 +53,10 @@ product_months_by_discount as (
         sum(qualifying_refunded_usd) as qualifying_refunded_usd,
         case
             when is_paid_by_startup_credits then cast(0 as decimal(18, 2))
+            else cast(sum(constant_amount_after_coupons_usd) as decimal(18, 2))
+        end as constant_amount_at_list_price_usd,
+        case
+            when is_paid_by_startup_credits then cast(0 as decimal(18, 2))
             else cast(sum(constant_amount_after_coupons_usd) * (1 - contract_discount) as decimal(18, 2))
         end as constant_amount_at_contract_price_usd,
         sum(constant_refunded_usd) as constant_refunded_usd,
@@ -76,6 +82,7 @@ product_months_billed as (
         end as lines_contract_discount,
         sum(refunded_usd) as refunded_usd,
         sum(qualifying_refunded_usd) as qualifying_refunded_usd,
+        sum(constant_amount_at_list_price_usd) as constant_amount_at_list_price_usd,
         sum(constant_amount_at_contract_price_usd) as constant_amount_at_contract_price_usd,
         sum(constant_refunded_usd) as constant_refunded_usd,
         sum(constant_qualifying_refunded_usd) as constant_qualifying_refunded_usd
@@ -128,6 +135,8 @@ amounts as (
         product_months_billed.lines_contract_discount,
         cast(coalesce(product_months_billed.refunded_usd, 0) as decimal(18, 2)) as refunded_usd,
         cast(coalesce(product_months_billed.qualifying_refunded_usd, 0) as decimal(18, 2)) as qualifying_refunded_usd,
+        cast(coalesce(product_months_billed.constant_amount_at_list_price_usd, 0) as decimal(18, 2))
+            as constant_amount_at_list_price_usd,
         cast(coalesce(product_months_billed.constant_amount_at_contract_price_usd, 0) as decimal(18, 2))
             as constant_amount_at_contract_price_usd,
         cast(coalesce(product_months_billed.constant_refunded_usd, 0) as decimal(18, 2)) as constant_refunded_usd,

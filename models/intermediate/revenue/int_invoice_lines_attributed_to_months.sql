@@ -12,7 +12,8 @@
 -- Currencies: lines and refunds are in the invoice's currency. Each invoice and product's
 -- exact line amounts are converted, then rounded once: at the month's own rate (the `_usd`
 -- columns, unadjusted) and at the reporting month's rate (the `constant_` columns, which
--- adjusted MRR starts from); `amount_after_coupons_in_currency` keeps the original.
+-- adjusted MRR starts from); `amount_after_coupons_in_currency` keeps the original, and
+-- `amount_after_coupons_exact` the exact amount, for a conversion at another rate (quota).
 
 with
 
@@ -125,6 +126,7 @@ converted as (
         usd_per_unit,
         reporting_usd_per_unit,
         cast(amount_after_coupons_exact as decimal(18, 2)) as amount_after_coupons_in_currency,
+        amount_after_coupons_exact,
         cast(amount_after_coupons_exact * reporting_usd_per_unit as decimal(18, 2))
             as constant_amount_after_coupons_usd,
         cast(refunded_in_currency * reporting_usd_per_unit as decimal(18, 2)) as constant_refunded_usd,

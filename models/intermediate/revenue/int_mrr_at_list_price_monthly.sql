@@ -3,7 +3,10 @@
 -- discount of the contract it belongs to: a credit purchase the discount of the contract
 -- it pays (int_credit_purchases_assigned_to_periods), a usage invoice the discount of the
 -- contract whose credits pay its account's bills (int_usage_accounts_under_contracts_monthly),
--- anything else 0. Per customer-month and discount, the rows' sum at list price is
+-- anything else 0. The rows are taken in constant currency (constant_mrr_usd, at the
+-- reporting month's rate), the currency the value they scale is in: a ratio of amounts
+-- at each month's own rate would weigh a month's currencies differently from the value
+-- after spikes. Per customer-month and discount, the rows' sum at list price is
 -- sum / (1 - discount), to the cent; `list_price_usd` adds these up and `billed_usd` the
 -- rows themselves; `single_contract_discount` is the discount when every row has the same
 -- one (empty when they differ). Rows of organizations in their trial months, and rows
@@ -40,7 +43,7 @@ rows_with_contracts as (
     select
         invoices_attributed.organization_id,
         invoices_attributed.month,
-        invoices_attributed.mrr_usd,
+        invoices_attributed.constant_mrr_usd,
         case
             when invoices_attributed.invoice_type = 'credit_purchase' then credit_purchases_assigned.contract_id
             else usage_accounts_under_contracts.contract_id
@@ -58,14 +61,14 @@ rows_with_contracts as (
             and invoices_attributed.month = trial_organizations_monthly.month
     where
         trial_organizations_monthly.trial_organization_id is null
-        and invoices_attributed.mrr_usd <> 0
+        and invoices_attributed.constant_mrr_usd <> 0
 ),
 
 rows_with_discounts as (
     select
         rows_with_contracts.organization_id,
         rows_with_contracts.month,
-        rows_with_contracts.mrr_usd,
+        rows_with_contracts.constant_mrr_usd,
         rows_with_contracts.contract_id,
         coalesce(contracts.discount, 0) as contract_discount
     from rows_with_contracts
@@ -79,7 +82,7 @@ per_discount as (
         month,
         contract_discount,
         min(contract_id) as contract_id,
-        cast(sum(mrr_usd) as decimal(18, 2)) as billed_usd
+        cast(sum(constant_mrr_usd) as decimal(18, 2)) as billed_usd
     from rows_with_discounts
     group by organization_id, month, contract_discount
 ),

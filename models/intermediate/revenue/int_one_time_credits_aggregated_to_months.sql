@@ -8,7 +8,8 @@
 -- Months after the reporting month are left out. Amounts are at the reporting month's
 -- rate, as the adjusted MRR they are compared with (constant currency): a refund is in
 -- its invoice's currency, a credit in its billing account's (the currency of the
--- account's invoices; usd for an account without any).
+-- account's invoices; usd for an account without any). Each is converted exactly and the
+-- month's sums rounded to the cent once.
 
 with
 
@@ -85,11 +86,9 @@ outside_trials as (
         credits_and_refunds.organization_id,
         credits_and_refunds.month,
         credits_and_refunds.reason,
-        cast(
-            credits_and_refunds.amount_usd
-            * {{ usd_per_unit('credits_and_refunds.currency', 'fx_rates_monthly.reporting_usd_per_unit') }}
-            as decimal(18, 2)
-        ) as amount_usd
+        credits_and_refunds.amount_usd
+        * {{ usd_per_unit('credits_and_refunds.currency', 'fx_rates_monthly.reporting_usd_per_unit') }}
+            as amount_exact_usd
     from credits_and_refunds
     inner join months
         on credits_and_refunds.month = months.month
@@ -108,11 +107,21 @@ aggregated as (
     select
         outside_trials.organization_id,
         outside_trials.month,
-        sum(
-            case when credit_reasons.triggers_one_time_credit_adjustment then outside_trials.amount_usd else 0 end
+        cast(
+            sum(
+                case
+                    when credit_reasons.triggers_one_time_credit_adjustment then outside_trials.amount_exact_usd
+                    else 0
+                end
+            ) as decimal(18, 2)
         ) as qualifying_credit_usd,
-        sum(
-            case when credit_reasons.triggers_one_time_credit_adjustment then 0 else outside_trials.amount_usd end
+        cast(
+            sum(
+                case
+                    when credit_reasons.triggers_one_time_credit_adjustment then 0
+                    else outside_trials.amount_exact_usd
+                end
+            ) as decimal(18, 2)
         ) as other_credit_usd
     from outside_trials
     inner join credit_reasons

@@ -1,12 +1,14 @@
 -- Section 3, adjustment 5 per product (int_mrr_adjusted_for_annual_plans is the
 -- customer's): each product is valued at list price. Its lines are each at their own
--- contract's price (int_customer_product_months_spined: amount_at_contract_price_usd,
--- 0 discount on an account outside every contract): when all of a product's lines have
--- one discount, its value after spikes / (1 - it); when they differ, its value after
--- spikes x amount_at_list_price_usd / amount_at_contract_price_usd, the product's own
--- list-price factor; each rounded once to the cent half away from zero (exactly:
--- macros/divide_to_cents). A product of a pay-as-you-go child team keeps its
--- value beside an enterprise parent's discounted products.
+-- contract's price (int_customer_product_months_spined, 0 discount on an account outside
+-- every contract): when all of a product's lines have one discount, its value after
+-- spikes / (1 - it); when they differ, its value after spikes x
+-- constant_amount_at_list_price_usd / constant_amount_at_contract_price_usd, the
+-- product's own list-price factor in constant currency (the currency of the value it
+-- scales, so lines in two currencies keep their weights whatever the month's rate);
+-- each rounded once to the cent half away from zero (exactly: macros/divide_to_cents).
+-- A product of a pay-as-you-go child team keeps its value beside an enterprise
+-- parent's discounted products.
 
 with
 
@@ -39,10 +41,10 @@ adjusted as (
             when
                 customer_after_annual_plans.is_discounted_contract_month
                 and product_months.lines_contract_discount is null
-                and product_months.amount_at_contract_price_usd > 0
+                and product_months.constant_amount_at_contract_price_usd > 0
                 then {{ divide_to_cents(
-                    'product_after_spikes.mrr_after_usd * product_months.amount_at_list_price_usd',
-                    'product_months.amount_at_contract_price_usd',
+                    'product_after_spikes.mrr_after_usd * product_months.constant_amount_at_list_price_usd',
+                    'product_months.constant_amount_at_contract_price_usd',
                 ) }}
             else product_after_spikes.mrr_after_usd
         end as mrr_after_usd,

@@ -2,7 +2,11 @@
 -- (int_mrr_adjusted_for_constant_currency is the customer's): the product's lines priced
 -- at the reporting month's rate instead of the month's own
 -- (int_customer_product_months_spined.constant_mrr_usd). The product-level steps after it
--- read the product's `constant_` amounts.
+-- read the product's `constant_` amounts. rule_inputs names, like the customer's step, each
+-- currency other than USD with the product's lines after coupons in it, the month's rate and
+-- the reporting month's rate.
+
+{%- set string_type = dbt.type_string() %}
 
 with
 
@@ -12,6 +16,55 @@ product_months as (
 
 customer_after_constant_currency as (
     select * from {{ ref('int_mrr_adjusted_for_constant_currency') }}
+),
+
+invoice_lines_attributed as (
+    select * from {{ ref('int_invoice_lines_attributed_to_months') }}
+),
+
+foreign_currency_amounts as (
+    select
+        organization_id,
+        product_key,
+        month,
+        currency,
+        sum(amount_after_coupons_in_currency) as amount_in_currency,
+        max(usd_per_unit) as usd_per_unit,
+        max(reporting_usd_per_unit) as reporting_usd_per_unit
+    from invoice_lines_attributed
+    where currency <> 'usd'
+    group by organization_id, product_key, month, currency
+),
+
+described_currencies as (
+    select
+        organization_id,
+        product_key,
+        month,
+        {{ null_safe_concat([
+            'currency',
+            "' '",
+            'cast(cast(amount_in_currency as decimal(18, 2)) as ' ~ string_type ~ ')',
+            "' at '",
+            'cast(usd_per_unit as ' ~ string_type ~ ')',
+            "' restated at '",
+            'cast(reporting_usd_per_unit as ' ~ string_type ~ ')',
+        ]) }} as currency_restatement
+    from foreign_currency_amounts
+),
+
+restated_currencies as (
+    select
+        organization_id,
+        product_key,
+        month,
+        {{ dbt.listagg(
+            "currency_restatement",
+            "'; '",
+            "order by currency_restatement",
+        ) }} as restated_currencies
+    from described_currencies
+    group by organization_id, product_key, month
 ),
 
 adjusted as (
@@ -26,6 +79,13 @@ adjusted as (
             else product_months.mrr_usd
         end as mrr_after_usd,
         case
+            when
+                customer_after_constant_currency.is_restated_to_constant_currency
+                and restated_currencies.restated_currencies is not null
+                then {{ null_safe_concat([
+                    "'the product''s lines at the reporting month''s rate (USD per unit): '",
+                    'restated_currencies.restated_currencies',
+                ]) }}
             when customer_after_constant_currency.is_restated_to_constant_currency
                 then 'the product''s lines at the reporting month''s rate'
         end as rule_inputs
@@ -34,6 +94,11 @@ adjusted as (
         on
             product_months.organization_id = customer_after_constant_currency.organization_id
             and product_months.month = customer_after_constant_currency.month
+    left join restated_currencies
+        on
+            product_months.organization_id = restated_currencies.organization_id
+            and product_months.product_key = restated_currencies.product_key
+            and product_months.month = restated_currencies.month
 )
 
 select * from adjusted

@@ -7,7 +7,12 @@ from __future__ import annotations
 import duckdb
 
 from revops import contract
-from revops.validate.currencies import missing_rate_problems
+from revops.validate.currencies import (
+    account_currency_problems,
+    contract_currency_problems,
+    contract_rate_problems,
+    missing_rate_problems,
+)
 from revops.validate.inputs import Input
 from revops.validate.rules import (
     DISCOUNT_DECIMALS,
@@ -183,6 +188,9 @@ def cross_table_problems(
         problems += _contract_price_problems(connection, contracts)
         problems += _replaced_contract_problems(connection, contracts)
     problems += missing_rate_problems(connection, loaded, billing_source)
+    problems += contract_rate_problems(connection, loaded)
+    problems += account_currency_problems(connection, loaded, billing_source)
+    problems += contract_currency_problems(connection, loaded, billing_source)
     return problems
 
 
