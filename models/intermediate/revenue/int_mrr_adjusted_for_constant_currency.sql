@@ -6,7 +6,6 @@
 -- with an amount in a currency other than USD; rule_inputs shows each such currency
 -- with its amount in that currency, the month's rate and the reporting month's rate.
 
-{%- set string_type = dbt.type_string() %}
 
 with
 
@@ -39,15 +38,7 @@ described_currencies as (
     select
         organization_id,
         month,
-        {{ null_safe_concat([
-            'currency',
-            "' '",
-            'cast(cast(mrr_in_currency as decimal(18, 2)) as ' ~ string_type ~ ')',
-            "' at '",
-            'cast(usd_per_unit as ' ~ string_type ~ ')',
-            "' restated at '",
-            'cast(reporting_usd_per_unit as ' ~ string_type ~ ')',
-        ]) }} as currency_restatement
+        {{ currency_restatement('mrr_in_currency') }} as currency_restatement
     from foreign_currency_amounts
 ),
 

@@ -6,7 +6,6 @@
 -- currency other than USD with the product's lines after coupons in it, the month's rate and
 -- the reporting month's rate.
 
-{%- set string_type = dbt.type_string() %}
 
 with
 
@@ -41,15 +40,7 @@ described_currencies as (
         organization_id,
         product_key,
         month,
-        {{ null_safe_concat([
-            'currency',
-            "' '",
-            'cast(cast(amount_in_currency as decimal(18, 2)) as ' ~ string_type ~ ')',
-            "' at '",
-            'cast(usd_per_unit as ' ~ string_type ~ ')',
-            "' restated at '",
-            'cast(reporting_usd_per_unit as ' ~ string_type ~ ')',
-        ]) }} as currency_restatement
+        {{ currency_restatement('amount_in_currency') }} as currency_restatement
     from foreign_currency_amounts
 ),
 
