@@ -205,6 +205,21 @@ def test_a_contract_in_another_currency_than_its_accounts_invoices_is_refused(in
     ]
 
 
+def test_a_contract_whose_usage_account_alone_bills_in_another_currency_is_refused(inputs):
+    # ctr_1 and its credits account's invoice (inv_4 on cus_4) in eur; its usage account cus_5 bills in usd.
+    _contract_in(inputs, "eur")
+    _bill_in(inputs, "inv_4", "eur")
+
+    problems = _problems(inputs)
+
+    assert problems == [
+        "contracts.csv, column currency: 1 row has a currency other than that of the invoices of its credits or "
+        "usage billing account (a contract's price is matched with its credit purchases, and its credits with what "
+        'its usage account draws, in one currency), e.g. line 2: contract_id "ctr_1", currency "eur", '
+        'invoices in "eur, usd".'
+    ]
+
+
 def test_a_contracts_file_without_currency_is_in_usd_and_refused_when_its_accounts_bill_in_eur(inputs):
     # cus_4's only invoice, the contract's credit purchase, in eur; the usage account cus_5 bills in usd.
     _bill_in(inputs, "inv_4", "eur")

@@ -51,11 +51,11 @@ product_amounts_valued as (
         invoice_lines_attributed.product_key,
         cast(
             sum(
-                cast(
-                    invoice_lines_attributed.amount_after_coupons_exact
-                    * {{ usd_per_unit('invoice_lines_attributed.currency', 'fx_rates_monthly.usd_per_unit') }}
-                    as decimal(18, 2)
-                )
+                {{ convert_to_cents(
+                    'invoice_lines_attributed.amount_after_coupons_exact',
+                    'invoice_lines_attributed.currency',
+                    usd_per_unit('invoice_lines_attributed.currency', 'fx_rates_monthly.usd_per_unit'),
+                ) }}
             ) as decimal(18, 2)
         ) as amount_usd
     from invoice_lines_attributed

@@ -140,12 +140,10 @@ months_measured as (
         case
             when customer_quarter_months.is_counted_month
                 then coalesce(
-                    cast(
-                        {{ usage_beyond_run_rate(
-                            'current_amounts.invoiced_usage_usd', 'applied_run_rates.run_rate_usd'
-                        ) }}
-                        * current_amounts.quota_multiplier as decimal(18, 2)
-                    ),
+                    {{ to_cents(
+                        usage_beyond_run_rate('current_amounts.invoiced_usage_usd', 'applied_run_rates.run_rate_usd')
+                        ~ ' * current_amounts.quota_multiplier'
+                    ) }},
                     0
                 )
             else 0
@@ -155,10 +153,10 @@ months_measured as (
             {{ usage_beyond_run_rate('previous_amounts.invoiced_usage_usd', 'applied_run_rates.run_rate_usd') }}, 0
         ) as previous_usage_beyond_run_rate_usd,
         coalesce(
-            cast(
-                {{ usage_beyond_run_rate('previous_amounts.invoiced_usage_usd', 'applied_run_rates.run_rate_usd') }}
-                * previous_amounts.quota_multiplier as decimal(18, 2)
-            ),
+            {{ to_cents(
+                usage_beyond_run_rate('previous_amounts.invoiced_usage_usd', 'applied_run_rates.run_rate_usd')
+                ~ ' * previous_amounts.quota_multiplier'
+            ) }},
             0
         ) as previous_quota_invoice_amount_usd
     from customer_quarter_months

@@ -47,7 +47,7 @@ product_months_by_discount as (
         end as amount_at_list_price_usd,
         case
             when is_paid_by_startup_credits then cast(0 as decimal(18, 2))
-            else cast(sum(amount_after_coupons_usd) * (1 - contract_discount) as decimal(18, 2))
+            else {{ to_cents('sum(amount_after_coupons_usd) * (1 - contract_discount)') }}
         end as amount_at_contract_price_usd,
         sum(refunded_usd) as refunded_usd,
         sum(qualifying_refunded_usd) as qualifying_refunded_usd,
@@ -57,7 +57,7 @@ product_months_by_discount as (
         end as constant_amount_at_list_price_usd,
         case
             when is_paid_by_startup_credits then cast(0 as decimal(18, 2))
-            else cast(sum(constant_amount_after_coupons_usd) * (1 - contract_discount) as decimal(18, 2))
+            else {{ to_cents('sum(constant_amount_after_coupons_usd) * (1 - contract_discount)') }}
         end as constant_amount_at_contract_price_usd,
         sum(constant_refunded_usd) as constant_refunded_usd,
         sum(constant_qualifying_refunded_usd) as constant_qualifying_refunded_usd

@@ -118,19 +118,20 @@ converted as (
         month,
         is_paid_by_startup_credits,
         usage_units,
-        cast(amount_exact * usd_per_unit as decimal(18, 2)) as amount_usd,
-        cast(amount_after_coupons_exact * usd_per_unit as decimal(18, 2)) as amount_after_coupons_usd,
-        cast(refunded_in_currency * usd_per_unit as decimal(18, 2)) as refunded_usd,
-        cast(qualifying_refunded_in_currency * usd_per_unit as decimal(18, 2)) as qualifying_refunded_usd,
+        {{ convert_to_cents('amount_exact', 'currency', 'usd_per_unit') }} as amount_usd,
+        {{ convert_to_cents('amount_after_coupons_exact', 'currency', 'usd_per_unit') }} as amount_after_coupons_usd,
+        {{ convert_to_cents('refunded_in_currency', 'currency', 'usd_per_unit') }} as refunded_usd,
+        {{ convert_to_cents('qualifying_refunded_in_currency', 'currency', 'usd_per_unit') }}
+            as qualifying_refunded_usd,
         currency,
         usd_per_unit,
         reporting_usd_per_unit,
-        cast(amount_after_coupons_exact as decimal(18, 2)) as amount_after_coupons_in_currency,
+        {{ to_cents('amount_after_coupons_exact') }} as amount_after_coupons_in_currency,
         amount_after_coupons_exact,
-        cast(amount_after_coupons_exact * reporting_usd_per_unit as decimal(18, 2))
+        {{ convert_to_cents('amount_after_coupons_exact', 'currency', 'reporting_usd_per_unit') }}
             as constant_amount_after_coupons_usd,
-        cast(refunded_in_currency * reporting_usd_per_unit as decimal(18, 2)) as constant_refunded_usd,
-        cast(qualifying_refunded_in_currency * reporting_usd_per_unit as decimal(18, 2))
+        {{ convert_to_cents('refunded_in_currency', 'currency', 'reporting_usd_per_unit') }} as constant_refunded_usd,
+        {{ convert_to_cents('qualifying_refunded_in_currency', 'currency', 'reporting_usd_per_unit') }}
             as constant_qualifying_refunded_usd
     from attributed
 ),

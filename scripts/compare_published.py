@@ -1,0 +1,71 @@
+"""Prove two published files hold the same tables: every table of the `marts` schema, row for row.
+
+    .venv/bin/python scripts/compare_published.py BEFORE.duckdb AFTER.duckdb
+
+For each table it checks the columns (names, order and types) and runs `except all` both ways, so
+a row that differs, is missing or is duplicated counts. No tolerance: money to the cent, ratios to
+the last digit. Prints one line per table and exits 0 only when every table is identical (used to
+show a performance change bought nothing with correctness: docs/performance.md). Spark's build is
+compared with DuckDB's, ratios within a tolerance, by `python -m revops.spark_bridge` instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import duckdb
+
+
+def _tables(connection: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[tuple[str, str]]]:
+    rows = connection.sql(
+        "select table_name, column_name, data_type from information_schema.columns"
+        f" where table_catalog = '{catalog}' and table_schema = 'marts' order by table_name, ordinal_position"
+    ).fetchall()
+    tables: dict[str, list[tuple[str, str]]] = {}
+    for table, column, data_type in rows:
+        tables.setdefault(table, []).append((column, data_type))
+    return tables
+
+
+def compare(before: Path, after: Path) -> list[str]:
+    """One sentence per difference; empty when every marts table is identical."""
+    connection = duckdb.connect()
+    connection.sql(f"attach '{before}' as before (read_only)")
+    connection.sql(f"attach '{after}' as after (read_only)")
+    left, right = _tables(connection, "before"), _tables(connection, "after")
+    problems = [f"{name}: only in {before}" for name in sorted(set(left) - set(right))]
+    problems += [f"{name}: only in {after}" for name in sorted(set(right) - set(left))]
+    for name in sorted(set(left) & set(right)):
+        if left[name] != right[name]:
+            problems.append(f"{name}: the columns differ ({left[name]} against {right[name]})")
+            continue
+        rows = connection.sql(f"select count(*) from before.marts.{name}").fetchall()[0][0]
+        missing = connection.sql(
+            f"select count(*) from (select * from before.marts.{name} except all select * from after.marts.{name})"
+        ).fetchall()[0][0]
+        extra = connection.sql(
+            f"select count(*) from (select * from after.marts.{name} except all select * from before.marts.{name})"
+        ).fetchall()[0][0]
+        print(f"{name}: {rows:,} rows, {missing} only before, {extra} only after")
+        if missing or extra:
+            problems.append(f"{name}: {missing} rows only in {before}, {extra} only in {after}")
+    print(f"{len(left)} tables compared")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Check that two published revops files hold identical marts.")
+    parser.add_argument("before", type=Path)
+    parser.add_argument("after", type=Path)
+    arguments = parser.parse_args(argv)
+    problems = compare(arguments.before, arguments.after)
+    for problem in problems:
+        print(problem)
+    print("identical" if not problems else f"{len(problems)} tables differ")
+    return 0 if not problems else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
