@@ -6,7 +6,9 @@
       convert_to_cents(amount, currency, usd_per_unit)
                                                 an exact amount of `currency` (at most 6
                                                 decimals) x its USD value per unit (the
-                                                usd_per_unit macro: 1 for usd)
+                                                usd_per_unit macro: 1 for usd; DuckDB's
+                                                version does not read it for usd, so a
+                                                caller must give exactly 1 there)
     DuckDB keeps a sum or a product of decimals as a 128-bit decimal, and casting one to fewer
     decimals is slow (about 0.4 microseconds a value: most of the time of the models that
     convert invoice lines at 100,000 customers); round(…, 2) first is about twice as fast,

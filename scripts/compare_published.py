@@ -29,29 +29,43 @@ def _tables(connection: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, li
     return tables
 
 
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def compare(before: Path, after: Path) -> list[str]:
     """One sentence per difference; empty when every marts table is identical."""
+    for path in (before, after):
+        if not path.is_file():
+            return [f"{path} is not a file."]
     connection = duckdb.connect()
-    connection.sql(f"attach '{before}' as before (read_only)")
-    connection.sql(f"attach '{after}' as after (read_only)")
+    connection.sql(f"attach {_literal(before)} as before (read_only)")
+    connection.sql(f"attach {_literal(after)} as after (read_only)")
     left, right = _tables(connection, "before"), _tables(connection, "after")
+    if not left or not right:
+        return [
+            f"{path} has no marts tables: is it a published revops file?"
+            for path, tables in ((before, left), (after, right))
+            if not tables
+        ]
     problems = [f"{name}: only in {before}" for name in sorted(set(left) - set(right))]
     problems += [f"{name}: only in {after}" for name in sorted(set(right) - set(left))]
     for name in sorted(set(left) & set(right)):
         if left[name] != right[name]:
             problems.append(f"{name}: the columns differ ({left[name]} against {right[name]})")
             continue
-        rows = connection.sql(f"select count(*) from before.marts.{name}").fetchall()[0][0]
+        table = '"' + name.replace('"', '""') + '"'
+        rows = connection.sql(f"select count(*) from before.marts.{table}").fetchall()[0][0]
         missing = connection.sql(
-            f"select count(*) from (select * from before.marts.{name} except all select * from after.marts.{name})"
+            f"select count(*) from (select * from before.marts.{table} except all select * from after.marts.{table})"
         ).fetchall()[0][0]
         extra = connection.sql(
-            f"select count(*) from (select * from after.marts.{name} except all select * from before.marts.{name})"
+            f"select count(*) from (select * from after.marts.{table} except all select * from before.marts.{table})"
         ).fetchall()[0][0]
         print(f"{name}: {rows:,} rows, {missing} only before, {extra} only after")
         if missing or extra:
             problems.append(f"{name}: {missing} rows only in {before}, {extra} only in {after}")
-    print(f"{len(left)} tables compared")
+    print(f"{len(set(left) | set(right))} tables compared")
     return problems
 
 
@@ -63,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     problems = compare(arguments.before, arguments.after)
     for problem in problems:
         print(problem)
-    print("identical" if not problems else f"{len(problems)} tables differ")
+    print("identical" if not problems else f"not identical: {len(problems)} differences")
     return 0 if not problems else 1
 
 
