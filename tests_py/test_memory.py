@@ -130,7 +130,7 @@ def test_a_run_given_no_target_folder_uses_its_own_and_leaves_its_files_in_the_p
                 target_path=files.target,
                 log_path=tmp_path / run / "logs",
             )
-            files.share()
+            files.share(print)
             for name in ("manifest.json", "partial_parse.msgpack"):
                 assert (project / "target" / name).read_bytes() == (files.target / name).read_bytes(), name
             assert not [path.name for path in (project / "target").iterdir() if path.name.startswith(".")]

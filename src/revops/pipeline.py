@@ -115,7 +115,7 @@ def run(
             else:
                 _build(workspace, options, report, dbt_files, progress)
         finally:
-            dbt_files.share()
+            dbt_files.share(progress)
         progress(f"Publishing to {db_path}")
         started = time.perf_counter()
         report.published_rows = publish(
@@ -213,18 +213,22 @@ class _DbtFiles:
             shutil.copyfile(parsed, private / parsed.name)
         return cls(target=private, logs=PROJECT_DIR / "logs", shared=shared)
 
-    def share(self) -> None:
-        """Put a private target folder's files in the project's, each by an atomic rename."""
+    def share(self, progress: Progress) -> None:
+        """Put a private target folder's files in the project's, each by an atomic rename. They are
+        a convenience: a failure to copy them is said, and does not stop the run."""
         if self.shared is None:
             return
-        for path in sorted(self.target.rglob("*")):
-            if path.is_dir():
-                continue
-            destination = self.shared / path.relative_to(self.target)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            incoming = destination.with_name(f".{destination.name}.{os.getpid()}")
-            shutil.copyfile(path, incoming)
-            os.replace(incoming, destination)
+        try:
+            for path in sorted(self.target.rglob("*")):
+                if path.is_dir():
+                    continue
+                destination = self.shared / path.relative_to(self.target)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                incoming = destination.with_name(f".{destination.name}.{os.getpid()}")
+                shutil.copyfile(path, incoming)
+                os.replace(incoming, destination)
+        except OSError as error:
+            progress(f"dbt's files of this build could not be copied into {self.shared}: {error.strerror or error}")
 
 
 def _build(
