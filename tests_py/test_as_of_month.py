@@ -105,19 +105,6 @@ def test_later_data_changes_no_published_table(builds):
         assert rows == cut[name], name
 
 
-def _marts(db: Path) -> dict[str, list[tuple]]:
-    with duckdb.connect(str(db), read_only=True) as connection:
-        tables = [
-            name
-            for (name,) in connection.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
-            ).fetchall()
-        ]
-        return {
-            table: sorted(connection.execute(f"select * from marts.{table}").fetchall(), key=repr) for table in tables
-        }
-
-
 def test_runs_as_of_a_month_are_repeatable_and_record_it(valid_inputs, tmp_path, capsys):
     """Two runs with the same input, --as-of and --var publish identical marts tables. The first also
     removes what killed runs left beside its file, whose name has a quote (a SQL string delimiter)."""
@@ -137,7 +124,7 @@ def test_runs_as_of_a_month_are_repeatable_and_record_it(valid_inputs, tmp_path,
         ".o'brien.duckdb.publishing-99998\n" in logs[0]
     )
     assert sorted(path.name for path in tmp_path.iterdir()) == ["inputs", "o'brien.duckdb", "second.duckdb"]
-    assert _marts(first) == _marts(second)
+    assert _published_tables(first) == _published_tables(second)
     with duckdb.connect(str(first), read_only=True) as connection:
         assert connection.execute("select as_of_month, dbt_vars from meta.build_info").fetchone() == (
             date(2025, 1, 1),
