@@ -64,7 +64,7 @@ import duckdb
 import yaml
 
 # revops turns dbt's and great-expectations' usage reporting off before they load
-from revops import DEMO_DATA_DIR, PROJECT_DIR
+from revops import PROJECT_DIR
 from revops.dbt_runner import invoke
 from revops.export import export
 from revops.generate import generate
@@ -590,11 +590,12 @@ def _warm_the_parse(root: Path, memory_limit: str | None) -> None:
     pays for a full parse."""
     folder = root / "parse"
     (folder / "spill").mkdir(parents=True)
-    settings = {
+    settings = {  # as pipeline._build gives them
         "db_path": folder / "warehouse.duckdb",  # the build file's name in every run
-        "data_dir": DEMO_DATA_DIR,
+        "snapshot_dir": folder / "inputs",
         "memory_limit": duckdb_setting(memory_limit_bytes(memory_limit)),
         "spill_dir": folder / "spill",
+        "billing_source": "billing",
     }
     timings = {}
     for name, target in (("in full", folder / "target"), ("of the project", None)):

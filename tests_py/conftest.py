@@ -216,7 +216,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     process = _SPARK_BUILDS.get("process")
     if process is None:
         return
-    if process.poll() is None and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+    other_may_wait = (
+        hasattr(session.config, "workerinput")  # one of xdist's processes
+        and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
+        and not (session.shouldfail or session.shouldstop or session.config.option.collectonly)
+    )
+    if process.poll() is None and other_may_wait:
         # The other pytest process may still be waiting for the builds: let them finish.
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=SPARK_BUILDS_TIMEOUT)

@@ -161,5 +161,7 @@ if __name__ == "__main__":
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else 1
     finally:
-        (work / "exit").write_text(str(code))  # for the pytest processes that did not start it
+        # For the pytest processes that did not start it; whole or absent, never half-written.
+        (work / "exit.tmp").write_text(str(code))
+        os.replace(work / "exit.tmp", work / "exit")
     sys.exit(code)

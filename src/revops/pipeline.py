@@ -193,8 +193,9 @@ class _DbtFiles:
     project at once (on different published files) never write the same file. It starts from the
     project's parsed project (`target/partial_parse.msgpack`), so dbt parses only what changed, and
     its files are put back in the project's `target/` when the build ends, passed or failed, each
-    file replaced whole: `target/` holds the last build's files, as with a plain `dbt build`. dbt's
-    log stays the project's `logs/dbt.log`.
+    file replaced whole: `target/` holds the last build's files, as with a plain `dbt build` (when
+    two builds end together, some files may come from one and some from the other). dbt's log
+    stays the project's `logs/dbt.log`.
     """
 
     target: Path
@@ -225,8 +226,11 @@ class _DbtFiles:
                 destination = self.shared / path.relative_to(self.target)
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 incoming = destination.with_name(f".{destination.name}.{os.getpid()}")
-                shutil.copyfile(path, incoming)
-                os.replace(incoming, destination)
+                try:
+                    shutil.copyfile(path, incoming)
+                    os.replace(incoming, destination)
+                finally:
+                    incoming.unlink(missing_ok=True)
         except OSError as error:
             progress(f"dbt's files of this build could not be copied into {self.shared}: {error.strerror or error}")
 
