@@ -17,16 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-
-def _tables(connection: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[tuple[str, str]]]:
-    rows = connection.sql(
-        "select table_name, column_name, data_type from information_schema.columns"
-        f" where table_catalog = '{catalog}' and table_schema = 'marts' order by table_name, ordinal_position"
-    ).fetchall()
-    tables: dict[str, list[tuple[str, str]]] = {}
-    for table, column, data_type in rows:
-        tables.setdefault(table, []).append((column, data_type))
-    return tables
+from revops.compare import quoted, rows_apart, table_columns
 
 
 def _literal(path: Path) -> str:
@@ -41,7 +32,7 @@ def compare(before: Path, after: Path) -> list[str]:
     connection = duckdb.connect()
     connection.sql(f"attach {_literal(before)} as before (read_only)")
     connection.sql(f"attach {_literal(after)} as after (read_only)")
-    left, right = _tables(connection, "before"), _tables(connection, "after")
+    left, right = table_columns(connection, "before"), table_columns(connection, "after")
     if not left or not right:
         return [
             f"{path} has no marts tables: is it a published revops file?"
@@ -54,14 +45,8 @@ def compare(before: Path, after: Path) -> list[str]:
         if left[name] != right[name]:
             problems.append(f"{name}: the columns differ ({left[name]} against {right[name]})")
             continue
-        table = '"' + name.replace('"', '""') + '"'
-        rows = connection.sql(f"select count(*) from before.marts.{table}").fetchall()[0][0]
-        missing = connection.sql(
-            f"select count(*) from (select * from before.marts.{table} except all select * from after.marts.{table})"
-        ).fetchall()[0][0]
-        extra = connection.sql(
-            f"select count(*) from (select * from after.marts.{table} except all select * from before.marts.{table})"
-        ).fetchall()[0][0]
+        table = quoted(name)
+        rows, missing, extra = rows_apart(connection, f"before.marts.{table}", f"after.marts.{table}")
         print(f"{name}: {rows:,} rows, {missing} only before, {extra} only after")
         if missing or extra:
             problems.append(f"{name}: {missing} rows only in {before}, {extra} only in {after}")

@@ -3,6 +3,7 @@ demo file for the whole session, and the Spark builds (started in the background
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -10,6 +11,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -161,8 +163,22 @@ def published(tmp_path_factory) -> Path:
 
 # The Spark builds of tests_py/test_spark.py take minutes: they start in a process of their own as
 # soon as pytest knows a test that needs them will run, and run while the rest of the suite does.
+# scripts/test runs pytest in two processes (pytest-xdist): both collect the same tests, the first
+# to claim the builds' folder (shared through REVOPS_TEST_SHARED_DIR, made by the main process)
+# starts them, and any process waits for the folder's `exit` file.
 _SPARK_BUILDS: dict[str, object] = {}
 SPARK_BUILDS_TIMEOUT = 1800
+_SHARED = "REVOPS_TEST_SHARED_DIR"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the main process (alone, or xdist's controller)
+        os.environ[_SHARED] = tempfile.mkdtemp(prefix="revops-tests-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):
+        shutil.rmtree(os.environ.pop(_SHARED), ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -170,13 +186,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: "spark_builds" in getattr(item, "fixturenames", ()))
 
 
+def _spark_work() -> Path:
+    return Path(os.environ[_SHARED]) / "spark-builds"
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     if _SPARK_BUILDS or not any("spark_builds" in getattr(item, "fixturenames", ()) for item in session.items):
         return
-    work = Path(tempfile.mkdtemp(prefix="revops-spark-builds-"))
+    work = _spark_work()
+    try:
+        work.mkdir()
+    except FileExistsError:
+        return  # another pytest process of this session started them
     log = (work / "spark_builds.log").open("w")
     _SPARK_BUILDS.update(
-        work=work,
         log=log,
         process=subprocess.Popen(
             [sys.executable, str(Path(__file__).with_name("spark_builds.py")), "--work", str(work)],
@@ -189,10 +212,19 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     )
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     process = _SPARK_BUILDS.get("process")
     if process is None:
         return
+    other_may_wait = (
+        hasattr(session.config, "workerinput")  # one of xdist's processes
+        and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
+        and not (session.shouldfail or session.shouldstop or session.config.option.collectonly)
+    )
+    if process.poll() is None and other_may_wait:
+        # The other pytest process may still be waiting for the builds: let them finish.
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=SPARK_BUILDS_TIMEOUT)
     if process.poll() is None:
         process.terminate()  # spark_builds.py unwinds on SIGTERM, stopping its Spark cluster
         try:
@@ -201,27 +233,30 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
     _SPARK_BUILDS["log"].close()
-    shutil.rmtree(_SPARK_BUILDS["work"], ignore_errors=True)
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
     """What the Spark builds cost, step by step (they overlap the rest of the suite)."""
-    timings = _SPARK_BUILDS.get("timings")
-    if timings:
+    timings = _spark_work() / "timings.json"
+    if timings.exists():
         terminalreporter.section("Spark builds (tests_py/spark_builds.py), seconds")
-        for step, seconds in timings.items():
+        for step, seconds in json.loads(timings.read_text()).items():
             terminalreporter.write_line(f"{seconds:7.1f}  {step}")
 
 
 @pytest.fixture(scope="session")
 def spark_builds() -> Path:
     """The folder of the finished Spark builds (see tests_py/spark_builds.py)."""
-    if "process" not in _SPARK_BUILDS:
+    work = _spark_work()
+    if not work.is_dir():
         pytest.fail("the Spark builds were not started at collection")
-    work, process = _SPARK_BUILDS["work"], _SPARK_BUILDS["process"]
-    code = process.wait(timeout=SPARK_BUILDS_TIMEOUT)
-    _SPARK_BUILDS["log"].flush()
+    deadline = time.monotonic() + SPARK_BUILDS_TIMEOUT
+    while not (work / "exit").exists() and time.monotonic() < deadline:
+        process = _SPARK_BUILDS.get("process")
+        if process is not None and process.poll() is not None and not (work / "exit").exists():
+            break  # killed before it could record its end
+        time.sleep(1)
     output = (work / "spark_builds.log").read_text(errors="replace")
-    assert code == 0 and (work / "done").exists(), output[-6000:]
-    _SPARK_BUILDS["timings"] = json.loads((work / "timings.json").read_text())
+    code = (work / "exit").read_text().strip() if (work / "exit").exists() else "none (still running or killed)"
+    assert code == "0" and (work / "done").exists(), f"exit code {code}\n{output[-6000:]}"
     return work

@@ -26,8 +26,8 @@ run on Spark by `revops run --engine spark` (README, "Running on Apache Spark").
    by the same functions the run uses.
 
 Every dbt warning is an error (DBT_WARN_ERROR, as `scripts/test` does for DuckDB). Writes
-DIR/timings.json (seconds per step) and DIR/done when every build passed. SIGTERM stops it cleanly
-(the cluster's processes are stopped too).
+DIR/timings.json (seconds per step) and DIR/done when every build passed, and DIR/exit (its exit code)
+when it ends. SIGTERM stops it cleanly (the cluster's processes are stopped too).
 """
 
 from __future__ import annotations
@@ -114,11 +114,7 @@ def demo_models_on_spark(work: Path) -> None:
     )
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--work", type=Path, required=True)
-    arguments = parser.parse_args()
-    work = arguments.work.resolve()
+def main(work: Path) -> int:
     generated = work / "generated"
     timings: dict[str, float] = {}
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwinds: sessions and cluster stopped
@@ -156,4 +152,16 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, required=True)
+    work = parser.parse_args().work.resolve()
+    code = 1
+    try:
+        code = main(work)
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+    finally:
+        # For the pytest processes that did not start it; whole or absent, never half-written.
+        (work / "exit.tmp").write_text(str(code))
+        os.replace(work / "exit.tmp", work / "exit")
+    sys.exit(code)

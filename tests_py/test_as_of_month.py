@@ -3,18 +3,21 @@
 The demo is built twice as of the same month: once from the whole input, once from the input cut at that
 month (later invoices with their lines and refunds, later credits and usage removed). Every published table
 must come out the same, row for row, which also shows that the same input and month give the same tables.
+Through `revops run`: two runs with the same `--as-of` and `--var` publish the same tables and record both.
 """
 
 from __future__ import annotations
 
 import shutil
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from revops import DEMO_DATA_DIR
+from revops.cli import main
 from revops.dbt_runner import invoke
 
 AS_OF = date(2025, 12, 1)
@@ -100,3 +103,42 @@ def test_later_data_changes_no_published_table(builds):
     for name, rows in whole.items():
         assert rows, name
         assert rows == cut[name], name
+
+
+def test_runs_as_of_a_month_are_repeatable_and_record_it(valid_inputs, tmp_path, capsys):
+    """Two runs with the same input, --as-of and --var publish identical marts tables. The first also
+    removes what killed runs left beside its file, whose name has a quote (a SQL string delimiter)."""
+    first, second = tmp_path / "o'brien.duckdb", tmp_path / "second.duckdb"
+    (tmp_path / ".o'brien.duckdb.build-99999" / "inputs").mkdir(parents=True)
+    (tmp_path / ".o'brien.duckdb.build-99999" / "warehouse.duckdb").write_bytes(b"half a build")
+    (tmp_path / ".o'brien.duckdb.publishing-99998").write_bytes(b"half a publish")
+    (tmp_path / ".o'brien.duckdb.build.duckdb").write_bytes(b"an older version's build")
+    arguments = ["--as-of", "2025-01", "--var", "include_tax_in_mrr=false"]
+    logs = []
+    for db in (first, second):
+        code = main(["run", "--data-dir", str(valid_inputs), "--db", str(db), *arguments])
+        logs.append(capsys.readouterr().err)
+        assert code == 0, logs[-1]
+    assert (
+        "Removed what an interrupted run left behind: .o'brien.duckdb.build-99999, .o'brien.duckdb.build.duckdb, "
+        ".o'brien.duckdb.publishing-99998\n" in logs[0]
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["inputs", "o'brien.duckdb", "second.duckdb"]
+    assert _published_tables(first) == _published_tables(second)
+    with duckdb.connect(str(first), read_only=True) as connection:
+        assert connection.execute("select as_of_month, dbt_vars from meta.build_info").fetchone() == (
+            date(2025, 1, 1),
+            '{"include_tax_in_mrr": false}',
+        )
+        # The reporting month is the as-of month, though February has invoices; org_1's January is
+        # inv_1's 154.00 less its 14.00 tax (the variable) less the 25.00 refund's pre-tax share,
+        # 25.00 x 140.00 / 154.00 = 22.73: 140.00 - 22.73 = 117.27.
+        assert connection.execute("select max(month) from marts.mrr_monthly").fetchone() == (date(2025, 1, 1),)
+        assert connection.execute(
+            "select mrr_usd from marts.mrr_monthly where organization_id = 'org_1' and month = '2025-01-01'"
+        ).fetchone() == (Decimal("117.27"),)
+
+
+def test_without_as_of_build_info_records_none(published):
+    with duckdb.connect(str(published), read_only=True) as connection:
+        assert connection.execute("select as_of_month, dbt_vars from meta.build_info").fetchone() == (None, "{}")

@@ -9,10 +9,11 @@ import time
 import duckdb
 import pytest
 
-from revops import DEMO_DATA_DIR
+from revops import DEMO_DATA_DIR, pipeline
 from revops.dbt_runner import invoke
 from revops.errors import UsageError
 from revops.memory import GIB, SpillWatcher, duckdb_setting, memory_limit_bytes
+from revops.workspace import Workspace
 
 
 @pytest.mark.parametrize(
@@ -108,6 +109,34 @@ def test_runs_in_different_build_folders_reuse_the_parsed_project(tmp_path):
         (target / "logs" / "dbt.log").unlink()
     assert "Partial parsing enabled" in log
     assert "Unable to do partial parsing" not in log
+
+
+def test_a_run_given_no_target_folder_uses_its_own_and_leaves_its_files_in_the_projects(tmp_path, monkeypatch):
+    """Two runs of the project at once (on different published files) must not write the same dbt
+    files: a run given no target folder builds in one of its own, starting from the project's parsed
+    project, and puts its files in the project's target/ when the build ends, each replaced whole."""
+    project = tmp_path / "project"  # stands for the project's own target/ and logs/
+    monkeypatch.setattr(pipeline, "PROJECT_DIR", project)
+    logs = {}
+    for run in ("first", "second"):
+        (tmp_path / run).mkdir()
+        with Workspace(tmp_path / run / "revops.duckdb") as workspace:
+            files = pipeline._DbtFiles.of(workspace, None)
+            assert files.target.is_relative_to(workspace.build_dir) and files.logs == project / "logs"
+            invoke(
+                ["parse"],
+                db_path=workspace.build_db,
+                data_dir=DEMO_DATA_DIR,
+                target_path=files.target,
+                log_path=tmp_path / run / "logs",
+            )
+            files.share(print)
+            for name in ("manifest.json", "partial_parse.msgpack"):
+                assert (project / "target" / name).read_bytes() == (files.target / name).read_bytes(), name
+            assert not [path.name for path in (project / "target").iterdir() if path.name.startswith(".")]
+        logs[run] = (tmp_path / run / "logs" / "dbt.log").read_text()
+    assert "Unable to do partial parsing" in logs["first"]  # the project had never been parsed
+    assert "Partial parsing enabled" in logs["second"] and "Unable to do partial parsing" not in logs["second"]
 
 
 def test_the_spill_watcher_sees_files_that_come_and_go(tmp_path):

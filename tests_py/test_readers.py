@@ -1,19 +1,21 @@
 """Readers: the published file opens in the DuckDB 1.x that dashboard tools bundle.
 
 scripts/install puts a pinned DuckDB 1.4 into its own throwaway venv, `.venv-readers`, beside the
-project's DuckDB 2.x; this test reads the published file with it in a separate process. (That a
-reader holding the file open is not broken by a run is tested in test_run.py.)
+project's DuckDB 2.x; a test reads the published file with it in a separate process. Another holds the
+file open with the project's DuckDB while a run replaces it.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 
 import duckdb
 import pytest
 
-from revops import PROJECT_DIR
+from revops import DEMO_DATA_DIR, PROJECT_DIR
+from revops.cli import main
 
 READERS_PYTHON = PROJECT_DIR / ".venv-readers" / "bin" / "python"
 
@@ -55,3 +57,20 @@ def test_a_duckdb_1_4_reader_reads_every_published_table(published):
     assert all(count > 0 for count in rows.values()), rows
     assert old["mrr"] == [str(value) for value in mrr]
     assert old["fingerprint"] == fingerprint
+
+
+def test_a_reader_holding_the_file_open_is_not_broken_by_a_run(published, tmp_path, capsys):
+    db = tmp_path / "shared.duckdb"
+    shutil.copyfile(published, db)
+    reader = duckdb.connect(str(db), read_only=True)
+    try:
+        (rows_before,) = reader.execute("select count(*) from marts.mrr_monthly").fetchone()
+        code = main(["run", "--data-dir", str(DEMO_DATA_DIR), "--db", str(db)])
+        stderr = capsys.readouterr().err
+        assert code == 0, stderr
+        (rows_during,) = reader.execute("select count(*) from marts.mrr_monthly").fetchone()
+        assert rows_during == rows_before
+    finally:
+        reader.close()
+    with duckdb.connect(str(db), read_only=True) as fresh:
+        assert fresh.execute("select count(*) from marts.mrr_monthly").fetchone()[0] == rows_before

@@ -12,7 +12,6 @@ import shutil
 import signal
 import subprocess
 import sys
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -238,22 +237,6 @@ def test_a_failing_dbt_test_publishes_nothing(data_dir, previous, capsys, monkey
     assert "unique_stg_billing__invoices_invoice_id" in stderr
     assert digest(previous) == before
     assert not list(previous.parent.glob(".published.duckdb*"))
-
-
-def test_a_reader_holding_the_file_open_is_not_broken_by_a_run(published, tmp_path, capsys):
-    db = tmp_path / "shared.duckdb"
-    shutil.copyfile(published, db)
-    reader = duckdb.connect(str(db), read_only=True)
-    try:
-        (rows_before,) = reader.execute("select count(*) from marts.mrr_monthly").fetchone()
-        code, stderr = _run(capsys, DEMO_DATA_DIR, db)
-        assert code == 0, stderr
-        (rows_during,) = reader.execute("select count(*) from marts.mrr_monthly").fetchone()
-        assert rows_during == rows_before
-    finally:
-        reader.close()
-    with duckdb.connect(str(db), read_only=True) as fresh:
-        assert fresh.execute("select count(*) from marts.mrr_monthly").fetchone()[0] == rows_before
 
 
 def test_export_writes_every_table_with_a_manifest(published, tmp_path, capsys):
@@ -823,58 +806,6 @@ def test_a_second_run_on_the_same_file_stops_naming_the_first(valid_inputs, prev
         lines[0],
     ), lines[0]
     assert digest(previous) == before
-
-
-def _marts(db: Path) -> dict[str, list[tuple]]:
-    with duckdb.connect(str(db), read_only=True) as connection:
-        tables = [
-            name
-            for (name,) in connection.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
-            ).fetchall()
-        ]
-        return {
-            table: sorted(connection.execute(f"select * from marts.{table}").fetchall(), key=repr) for table in tables
-        }
-
-
-def test_runs_as_of_a_month_are_repeatable_and_record_it(valid_inputs, tmp_path, capsys):
-    """Two runs with the same input, --as-of and --var publish identical marts tables. The first also
-    removes what killed runs left beside its file, whose name has a quote (a SQL string delimiter)."""
-    first, second = tmp_path / "o'brien.duckdb", tmp_path / "second.duckdb"
-    (tmp_path / ".o'brien.duckdb.build-99999" / "inputs").mkdir(parents=True)
-    (tmp_path / ".o'brien.duckdb.build-99999" / "warehouse.duckdb").write_bytes(b"half a build")
-    (tmp_path / ".o'brien.duckdb.publishing-99998").write_bytes(b"half a publish")
-    (tmp_path / ".o'brien.duckdb.build.duckdb").write_bytes(b"an older version's build")
-    arguments = ["--as-of", "2025-01", "--var", "include_tax_in_mrr=false"]
-    logs = []
-    for db in (first, second):
-        code = main(["run", "--data-dir", str(valid_inputs), "--db", str(db), *arguments])
-        logs.append(capsys.readouterr().err)
-        assert code == 0, logs[-1]
-    assert (
-        "Removed what an interrupted run left behind: .o'brien.duckdb.build-99999, .o'brien.duckdb.build.duckdb, "
-        ".o'brien.duckdb.publishing-99998\n" in logs[0]
-    )
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["inputs", "o'brien.duckdb", "second.duckdb"]
-    assert _marts(first) == _marts(second)
-    with duckdb.connect(str(first), read_only=True) as connection:
-        assert connection.execute("select as_of_month, dbt_vars from meta.build_info").fetchone() == (
-            date(2025, 1, 1),
-            '{"include_tax_in_mrr": false}',
-        )
-        # The reporting month is the as-of month, though February has invoices; org_1's January is
-        # inv_1's 154.00 less its 14.00 tax (the variable) less the 25.00 refund's pre-tax share,
-        # 25.00 x 140.00 / 154.00 = 22.73: 140.00 - 22.73 = 117.27.
-        assert connection.execute("select max(month) from marts.mrr_monthly").fetchone() == (date(2025, 1, 1),)
-        assert connection.execute(
-            "select mrr_usd from marts.mrr_monthly where organization_id = 'org_1' and month = '2025-01-01'"
-        ).fetchone() == (Decimal("117.27"),)
-
-
-def test_without_as_of_build_info_records_none(published):
-    with duckdb.connect(str(published), read_only=True) as connection:
-        assert connection.execute("select as_of_month, dbt_vars from meta.build_info").fetchone() == (None, "{}")
 
 
 # ---------------------------------------------------------------------------------------------

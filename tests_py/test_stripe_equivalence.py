@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from revops import contract
+from revops.compare import rows_apart
 from revops.errors import InputError
 from revops.generate import generate
 from revops.pipeline import RunOptions, run
@@ -48,18 +49,6 @@ def company(tmp_path_factory) -> dict[str, Path]:
     return {"root": root}
 
 
-def _differences(connection: duckdb.DuckDBPyConnection, table: str) -> tuple[int, int, int]:
-    """(rows, rows only in billing's, rows only in Stripe's) of a table in both attached files."""
-    rows = connection.execute(f"select count(*) from billing.{table}").fetchall()[0][0]
-    only_billing = connection.execute(
-        f"select count(*) from (select * from billing.{table} except all select * from stripe.{table})"
-    ).fetchall()[0][0]
-    only_stripe = connection.execute(
-        f"select count(*) from (select * from stripe.{table} except all select * from billing.{table})"
-    ).fetchall()[0][0]
-    return rows, only_billing, only_stripe
-
-
 def _attach(root: Path, suffix: str) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect()
     for shape in contract.BILLING_SOURCES:
@@ -93,7 +82,9 @@ def test_both_shapes_stage_the_same_billing_tables(company):
     connection = _attach(company["root"], "-build")
     try:
         for table in BILLING_STAGING:
-            rows, only_billing, only_stripe = _differences(connection, f"staging.{table}")
+            rows, only_billing, only_stripe = rows_apart(
+                connection, f"billing.staging.{table}", f"stripe.staging.{table}"
+            )
             assert (only_billing, only_stripe) == (0, 0), f"{table}: {only_billing} rows differ of {rows}"
             assert rows > 0, table
     finally:
@@ -117,7 +108,7 @@ def test_both_shapes_publish_identical_marts(company):
         assert len(tables["billing"]) >= 20
         empty = []
         for table in sorted(tables["billing"]):
-            rows, only_billing, only_stripe = _differences(connection, f"marts.{table}")
+            rows, only_billing, only_stripe = rows_apart(connection, f"billing.marts.{table}", f"stripe.marts.{table}")
             assert (only_billing, only_stripe) == (0, 0), f"marts.{table}: {only_billing} rows differ of {rows}"
             if rows == 0:
                 empty.append(table)

@@ -75,6 +75,7 @@ def invoke(
     snapshot_dir: Path | None = None,
     variables: dict[str, object] | None = None,
     target_path: Path | None = None,
+    log_path: Path | None = None,
     progress: Progress | None = None,
     memory_limit: str | None = None,
     spill_dir: Path | None = None,
@@ -85,7 +86,9 @@ def invoke(
     The input is the validator's snapshot (`snapshot_dir`, what `revops run` builds from) or else the
     files of `data_dir`. `variables` are passed as dbt `--vars`. `memory_limit` (DuckDB's setting,
     e.g. 6144MiB) and `spill_dir` bound DuckDB's memory (default: DuckDB's own, beside the file).
-    `billing_source` (billing or stripe) names the billing export the staging models read. The
+    `billing_source` (billing or stripe) names the billing export the staging models read.
+    `target_path` is dbt's target folder (default: the project's `target/`) and `log_path` the folder
+    of dbt's log (default: `logs/` in the target folder given, else the project's `logs/`). The
     environment variables set for the call are restored after it.
 
     Raises RevopsError, naming every failed node with the database's reason, when dbt reports a
@@ -109,8 +112,10 @@ def invoke(
         args = [*args, "--vars", json.dumps(variables)]
     if target_path is not None:
         target_path = Path(target_path).resolve()
+        log_path = log_path or target_path / "logs"
+    log_path = Path(log_path or PROJECT_DIR / "logs").resolve()
     with environment(settings), contextlib.chdir(folder):
-        return _invoke(args, target_path=target_path, progress=progress)
+        return _invoke(args, target_path=target_path, log_path=log_path, progress=progress)
 
 
 def _relative_to(path: Path, folder: Path) -> str:
@@ -138,7 +143,7 @@ def environment(values: dict[str, str | None]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def _invoke(args: Sequence[str], *, target_path: Path | None, progress: Progress | None) -> DbtOutcome:
+def _invoke(args: Sequence[str], *, target_path: Path | None, log_path: Path, progress: Progress | None) -> DbtOutcome:
     from dbt.cli.main import dbtRunner  # dbt is slow to import; only the commands that need it pay
 
     tests_passed = 0
@@ -174,9 +179,11 @@ def _invoke(args: Sequence[str], *, target_path: Path | None, progress: Progress
         "none",
         "--log-level-file",
         "debug",
+        "--log-path",
+        str(log_path),
     ]
     if target_path is not None:
-        full_args += ["--target-path", str(target_path), "--log-path", str(target_path / "logs")]
+        full_args += ["--target-path", str(target_path)]
     started = time.perf_counter()
     try:
         result = dbtRunner(callbacks=[on_event]).invoke(full_args)
@@ -200,8 +207,7 @@ def _invoke(args: Sequence[str], *, target_path: Path | None, progress: Progress
         if status in ("error", "fail", "runtime error"):
             outcome.failures.append(_describe_failure(node_result))
     if not result.success:
-        logs = Path(target_path) / "logs" if target_path is not None else PROJECT_DIR / "logs"
-        raise RevopsError(outcome.failures or [f"dbt {args[0]} failed; see the log in {logs}."])
+        raise RevopsError(outcome.failures or [f"dbt {args[0]} failed; see the log in {log_path}."])
     if not run_results and args and args[0] in ("build", "run", "test", "seed"):
         raise RevopsError(f"dbt {args[0]} selected nothing to run.")
     return outcome

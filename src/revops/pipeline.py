@@ -68,8 +68,8 @@ def run(
 
     One run at a time per `db_path` (see `revops.workspace`). The build reads the snapshot the
     validator wrote of what it checked, never the files again. `target_path` is dbt's target
-    directory (default: the project's `target/`); give another one to run beside a build that
-    uses the project's. `keep_build`, when given, is where the tested build file (every schema,
+    directory (default: one of the run's own, its files put in the project's `target/` after the
+    build: see `_DbtFiles`). `keep_build`, when given, is where the tested build file (every schema,
     not only the published one) is kept after publishing, for inspection or benchmarks; by default
     it is removed. `warn` receives the validator's warnings (default: `progress`).
 
@@ -108,17 +108,21 @@ def run(
         )
         workspace.memory_limit = duckdb_setting(limit)
         fingerprint = _validate(data_dir, workspace, options, report, progress, warn)
-        if engine == "spark":
-            _build_on_spark(workspace, options, report, target_path, progress, spark_master)
-        else:
-            _build(workspace, options, report, target_path, progress)
+        dbt_files = _DbtFiles.of(workspace, target_path)
+        try:
+            if engine == "spark":
+                _build_on_spark(workspace, options, report, dbt_files, progress, spark_master)
+            else:
+                _build(workspace, options, report, dbt_files, progress)
+        finally:
+            dbt_files.share(progress)
         progress(f"Publishing to {db_path}")
         started = time.perf_counter()
         report.published_rows = publish(
             workspace.build_db,
             db_path,
             fingerprint=fingerprint,
-            manifest_path=Path(target_path or PROJECT_DIR / "target") / "manifest.json",
+            manifest_path=dbt_files.target / "manifest.json",
             as_of_month=options.as_of,
             dbt_vars=options.variables,
         )
@@ -180,11 +184,62 @@ def _file_states(data_dir: Path) -> dict[str, tuple[int, int, int]]:
     return states
 
 
+@dataclass(frozen=True)
+class _DbtFiles:
+    """Where a run's dbt writes its target folder (compiled SQL, manifest, run results, the parsed
+    project) and its log.
+
+    A run given no target folder gets one of its own in its build folder, so that two runs of the
+    project at once (on different published files) never write the same file. It starts from the
+    project's parsed project (`target/partial_parse.msgpack`), so dbt parses only what changed, and
+    its files are put back in the project's `target/` when the build ends, passed or failed, each
+    file replaced whole: `target/` holds the last build's files, as with a plain `dbt build` (when
+    two builds end together, some files may come from one and some from the other). dbt's log
+    stays the project's `logs/dbt.log`.
+    """
+
+    target: Path
+    logs: Path | None = None
+    shared: Path | None = None  # the project's target folder, for a private one
+
+    @classmethod
+    def of(cls, workspace: Workspace, target_path: Path | None) -> _DbtFiles:
+        if target_path is not None:
+            return cls(target=Path(target_path))
+        shared = PROJECT_DIR / "target"
+        private = workspace.build_dir / "target"
+        private.mkdir()
+        parsed = shared / "partial_parse.msgpack"
+        if parsed.is_file():
+            shutil.copyfile(parsed, private / parsed.name)
+        return cls(target=private, logs=PROJECT_DIR / "logs", shared=shared)
+
+    def share(self, progress: Progress) -> None:
+        """Put a private target folder's files in the project's, each by an atomic rename. They are
+        a convenience: a failure to copy them is said, and does not stop the run."""
+        if self.shared is None:
+            return
+        try:
+            for path in sorted(self.target.rglob("*")):
+                if path.is_dir():
+                    continue
+                destination = self.shared / path.relative_to(self.target)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                incoming = destination.with_name(f".{destination.name}.{os.getpid()}")
+                try:
+                    shutil.copyfile(path, incoming)
+                    os.replace(incoming, destination)
+                finally:
+                    incoming.unlink(missing_ok=True)
+        except OSError as error:
+            progress(f"dbt's files of this build could not be copied into {self.shared}: {error.strerror or error}")
+
+
 def _build(
     workspace: Workspace,
     options: RunOptions,
     report: RunReport,
-    target_path: Path | None,
+    dbt_files: _DbtFiles,
     progress: Progress,
     target: list[str] | None = None,
 ) -> None:
@@ -200,7 +255,8 @@ def _build(
     build = ["build", *target, "--exclude-resource-type", "unit_test"] if variables else ["build", *target]
     common = {
         "db_path": workspace.build_db,
-        "target_path": target_path,
+        "target_path": dbt_files.target,
+        "log_path": dbt_files.logs,
         "progress": progress,
         "memory_limit": workspace.memory_limit,
         "spill_dir": workspace.spill_dir,
@@ -225,7 +281,7 @@ def _build_on_spark(
     workspace: Workspace,
     options: RunOptions,
     report: RunReport,
-    target_path: Path | None,
+    dbt_files: _DbtFiles,
     progress: Progress,
     master: str | None,
 ) -> None:
@@ -243,17 +299,18 @@ def _build_on_spark(
     where = master or os.environ.get("REVOPS_SPARK_MASTER") or "local[*]"
     progress(f"Building on Apache Spark ({where}); Spark's files and log are in {workspace.build_dir / 'spark'}")
     with environment(settings), spark_session_scope():
-        _build(workspace, options, report, target_path, progress, target)
+        _build(workspace, options, report, dbt_files, progress, target)
         progress("Writing the published tables from Spark")
         started = time.perf_counter()
         invoke(
             ["run-operation", "export_published_tables", "--args", json.dumps({"directory": str(export_dir)}), *target],
             db_path=workspace.build_db,
-            target_path=target_path,
+            target_path=dbt_files.target,
+            log_path=dbt_files.logs,
             progress=progress,
             billing_source=options.billing_source,
         )
-    manifest = Path(target_path or PROJECT_DIR / "target") / "manifest.json"
+    manifest = dbt_files.target / "manifest.json"
     import_parquet_tables(export_dir, workspace.build_db, contract_types(manifest))
     report.seconds["spark export"] = time.perf_counter() - started
 

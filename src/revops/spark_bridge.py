@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from revops import PROJECT_DIR
+from revops.compare import table_columns
 
 SCHEMA = "marts"
 FLOAT_TYPES = {"DOUBLE", "FLOAT", "REAL"}
@@ -135,7 +136,7 @@ def compare_schemas(left_db: Path, right_db: Path, *, tolerance: float = 1e-9, e
     with duckdb.connect() as connection:
         connection.execute(f"attach {_quote(str(left_db))} as lhs (read_only)")
         connection.execute(f"attach {_quote(str(right_db))} as rhs (read_only)")
-        left, right = _columns(connection, "lhs"), _columns(connection, "rhs")
+        left, right = table_columns(connection, "lhs"), table_columns(connection, "rhs")
         for table in sorted(set(left) | set(right)):
             if table not in left or table not in right:
                 differences.append(Difference(table, f"only in {'left' if table in left else 'right'}"))
@@ -145,17 +146,6 @@ def compare_schemas(left_db: Path, right_db: Path, *, tolerance: float = 1e-9, e
                 continue
             differences += _compare_rows(connection, table, left[table], tolerance, examples)
     return differences
-
-
-def _columns(connection: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[tuple[str, str]]]:
-    found: dict[str, list[tuple[str, str]]] = {}
-    for table, column, data_type in connection.execute(
-        "select table_name, column_name, data_type from information_schema.columns "
-        "where table_catalog = ? and table_schema = ? order by table_name, ordinal_position",
-        [catalog, SCHEMA],
-    ).fetchall():
-        found.setdefault(table, []).append((column, data_type))
-    return found
 
 
 def _compare_rows(
