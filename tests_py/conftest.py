@@ -1,11 +1,9 @@
 """Shared fixtures: a small, complete and valid raw input directory written by hand, one published
-demo file for the whole session (shared by its pytest processes), and the Spark builds (started in the
-background at collection)."""
+demo file for the whole session, and the Spark builds (started in the background at collection)."""
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import shutil
@@ -148,35 +146,18 @@ def valid_inputs(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def published() -> Path:
-    """One real run of the installed `revops` program on the demo data, made once for the session's
-    pytest processes: the first to take the lock runs it, the other waits and uses it (tests only
-    read it or copy it)."""
-    folder = Path(os.environ[_SHARED]) / "published"
-    folder.mkdir(exist_ok=True)
-    db = folder / "revops.duckdb"
-    with (folder / "lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
-        if not (folder / "done").exists():
-            completed = subprocess.run(
-                [
-                    str(Path(sys.executable).with_name("revops")),
-                    "run",
-                    "--data-dir",
-                    str(DEMO_DATA_DIR),
-                    "--db",
-                    str(db),
-                ],
-                capture_output=True,
-                text=True,
-                timeout=900,
-            )
-            assert completed.returncode == 0, completed.stderr[-4000:]
-            assert "Published" in completed.stdout
-            assert "DuckDB may use" in completed.stderr and "--memory-limit sets it" in completed.stderr, (
-                completed.stderr
-            )
-            (folder / "done").touch()
+def published(tmp_path_factory) -> Path:
+    """One real run of the installed `revops` program on the demo data."""
+    db = tmp_path_factory.mktemp("published") / "revops.duckdb"
+    completed = subprocess.run(
+        [str(Path(sys.executable).with_name("revops")), "run", "--data-dir", str(DEMO_DATA_DIR), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert completed.returncode == 0, completed.stderr[-4000:]
+    assert "Published" in completed.stdout
+    assert "DuckDB may use" in completed.stderr and "--memory-limit sets it" in completed.stderr, completed.stderr
     return db
 
 
