@@ -114,6 +114,9 @@ customer_quarter_months as (
 
 -- Every amount of a quarter's months and of the months before them at the quarter's rate
 -- (int_quota_amounts_valued_quarterly): in constant currency a rate move alone is no attainment.
+-- Two look-ups per month: its run-rate month, which is the month itself whenever the month is
+-- counted (so its own usage and multiplier are read there too), and the same month of the
+-- previous quarter (its usage, multiplier and own run rate).
 months_measured as (
     select
         customer_quarter_months.organization_id,
@@ -121,18 +124,20 @@ months_measured as (
         customer_quarter_months.month,
         customer_quarter_months.is_counted_month,
         customer_quarter_months.is_last_counted_month,
-        cast(coalesce(applied_run_rates.run_rate_usd, 0) as decimal(18, 2)) as run_rate_usd,
-        cast(coalesce(previous_own_run_rates.run_rate_usd, 0) as decimal(18, 2)) as previous_own_run_rate_usd,
+        cast(coalesce(run_rate_month_amounts.run_rate_usd, 0) as decimal(18, 2)) as run_rate_usd,
+        cast(coalesce(previous_amounts.run_rate_usd, 0) as decimal(18, 2)) as previous_own_run_rate_usd,
         customer_quarter_months.is_counted_month
-        and coalesce(applied_run_rates.count_contracts_in_force, 0) > 0 as is_contract_month,
+        and coalesce(run_rate_month_amounts.count_contracts_in_force, 0) > 0 as is_contract_month,
         case
-            when customer_quarter_months.is_counted_month then coalesce(current_amounts.invoiced_usage_usd, 0)
+            when customer_quarter_months.is_counted_month then coalesce(run_rate_month_amounts.invoiced_usage_usd, 0)
             else 0
         end as invoiced_usage_usd,
         case
             when customer_quarter_months.is_counted_month
                 then coalesce(
-                    {{ usage_beyond_run_rate('current_amounts.invoiced_usage_usd', 'applied_run_rates.run_rate_usd') }},
+                    {{ usage_beyond_run_rate(
+                        'run_rate_month_amounts.invoiced_usage_usd', 'run_rate_month_amounts.run_rate_usd'
+                    ) }},
                     0
                 )
             else 0
@@ -141,8 +146,10 @@ months_measured as (
             when customer_quarter_months.is_counted_month
                 then coalesce(
                     {{ to_cents(
-                        usage_beyond_run_rate('current_amounts.invoiced_usage_usd', 'applied_run_rates.run_rate_usd')
-                        ~ ' * current_amounts.quota_multiplier'
+                        usage_beyond_run_rate(
+                            'run_rate_month_amounts.invoiced_usage_usd', 'run_rate_month_amounts.run_rate_usd'
+                        )
+                        ~ ' * run_rate_month_amounts.quota_multiplier'
                     ) }},
                     0
                 )
@@ -150,36 +157,27 @@ months_measured as (
         end as quota_invoice_amount_usd,
         coalesce(previous_amounts.invoiced_usage_usd, 0) as previous_invoiced_usage_usd,
         coalesce(
-            {{ usage_beyond_run_rate('previous_amounts.invoiced_usage_usd', 'applied_run_rates.run_rate_usd') }}, 0
+            {{ usage_beyond_run_rate('previous_amounts.invoiced_usage_usd', 'run_rate_month_amounts.run_rate_usd') }},
+            0
         ) as previous_usage_beyond_run_rate_usd,
         coalesce(
             {{ to_cents(
-                usage_beyond_run_rate('previous_amounts.invoiced_usage_usd', 'applied_run_rates.run_rate_usd')
+                usage_beyond_run_rate('previous_amounts.invoiced_usage_usd', 'run_rate_month_amounts.run_rate_usd')
                 ~ ' * previous_amounts.quota_multiplier'
             ) }},
             0
         ) as previous_quota_invoice_amount_usd
     from customer_quarter_months
-    left join amounts_valued as current_amounts
+    left join amounts_valued as run_rate_month_amounts
         on
-            customer_quarter_months.organization_id = current_amounts.organization_id
-            and customer_quarter_months.quarter = current_amounts.quarter
-            and customer_quarter_months.month = current_amounts.month
+            customer_quarter_months.organization_id = run_rate_month_amounts.organization_id
+            and customer_quarter_months.quarter = run_rate_month_amounts.quarter
+            and customer_quarter_months.run_rate_month = run_rate_month_amounts.month
     left join amounts_valued as previous_amounts
         on
             customer_quarter_months.organization_id = previous_amounts.organization_id
             and customer_quarter_months.quarter = previous_amounts.quarter
             and customer_quarter_months.previous_month = previous_amounts.month
-    left join amounts_valued as applied_run_rates
-        on
-            customer_quarter_months.organization_id = applied_run_rates.organization_id
-            and customer_quarter_months.quarter = applied_run_rates.quarter
-            and customer_quarter_months.run_rate_month = applied_run_rates.month
-    left join amounts_valued as previous_own_run_rates
-        on
-            customer_quarter_months.organization_id = previous_own_run_rates.organization_id
-            and customer_quarter_months.quarter = previous_own_run_rates.quarter
-            and customer_quarter_months.previous_month = previous_own_run_rates.month
 ),
 
 quarter_amounts as (
