@@ -116,7 +116,9 @@ customer_quarter_months as (
 -- (int_quota_amounts_valued_quarterly): in constant currency a rate move alone is no attainment.
 -- Two look-ups per month: its run-rate month, which is the month itself whenever the month is
 -- counted (so its own usage and multiplier are read there too), and the same month of the
--- previous quarter (its usage, multiplier and own run rate).
+-- previous quarter (its usage, multiplier and own run rate). For a month not counted yet the
+-- run-rate row is the last counted month's: its usage and multiplier may only be read under
+-- is_counted_month.
 months_measured as (
     select
         customer_quarter_months.organization_id,
