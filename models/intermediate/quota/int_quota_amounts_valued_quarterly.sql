@@ -116,41 +116,24 @@ run_rates_valued as (
     group by contracts_in_force.organization_id, valuations.quarter, contracts_in_force.month
 ),
 
-account_quarter_months as (
-    select
-        organization_id,
-        quarter,
-        month
-    from usage_valued
-    union
-    select
-        organization_id,
-        quarter,
-        month
-    from run_rates_valued
-),
-
+-- Each side has one row per account, quarter and month (its group by): a month with usage,
+-- a run rate or both is one row.
 valued as (
     select
-        account_quarter_months.organization_id,
-        account_quarter_months.quarter,
-        account_quarter_months.month,
+        coalesce(usage_valued.organization_id, run_rates_valued.organization_id) as organization_id,
+        coalesce(usage_valued.quarter, run_rates_valued.quarter) as quarter,
+        coalesce(usage_valued.month, run_rates_valued.month) as month,
         cast(coalesce(usage_valued.invoiced_usage_usd, 0) as decimal(18, 2)) as invoiced_usage_usd,
         coalesce(usage_valued.count_paid_products, 0) as count_paid_products,
         {{ quota_multiplier('coalesce(usage_valued.count_paid_products, 0)') }} as quota_multiplier,
         coalesce(run_rates_valued.count_contracts_in_force, 0) as count_contracts_in_force,
         cast(run_rates_valued.run_rate_usd as decimal(18, 2)) as run_rate_usd
-    from account_quarter_months
-    left join usage_valued
+    from usage_valued
+    full outer join run_rates_valued
         on
-            account_quarter_months.organization_id = usage_valued.organization_id
-            and account_quarter_months.quarter = usage_valued.quarter
-            and account_quarter_months.month = usage_valued.month
-    left join run_rates_valued
-        on
-            account_quarter_months.organization_id = run_rates_valued.organization_id
-            and account_quarter_months.quarter = run_rates_valued.quarter
-            and account_quarter_months.month = run_rates_valued.month
+            usage_valued.organization_id = run_rates_valued.organization_id
+            and usage_valued.quarter = run_rates_valued.quarter
+            and usage_valued.month = run_rates_valued.month
 )
 
 select * from valued

@@ -8,7 +8,9 @@
 -- scales, so lines in two currencies keep their weights whatever the month's rate);
 -- each rounded once to the cent half away from zero (exactly: macros/divide_to_cents).
 -- A product of a pay-as-you-go child team keeps its value beside an enterprise
--- parent's discounted products.
+-- parent's discounted products. As the last product-level step it also carries the
+-- spine's usage_units and unadjusted mrr_usd, which it has in hand from its join, so
+-- int_product_mrr_adjusted_monthly is a view of it and not a second join of the spine.
 
 with
 
@@ -51,7 +53,9 @@ adjusted as (
         case
             when customer_after_annual_plans.is_discounted_contract_month
                 then 'discounted contract: valued at list price'
-        end as rule_inputs
+        end as rule_inputs,
+        product_months.usage_units,
+        product_months.mrr_usd
     from product_after_spikes
     inner join customer_after_annual_plans
         on

@@ -3,34 +3,27 @@
 -- macros/revenue_adjustment_steps.sql (int_product_mrr_adjusted_for_trials,
 -- _for_one_time_credits, _for_spikes, _for_annual_plans say how each step treats a
 -- product; each reads the one before). The values between the steps are in the step
--- models, so no join per step is needed on this, the widest spine.
+-- models. The last step carries the spine's usage_units and unadjusted mrr_usd (it joins
+-- the spine for its own rule), so this is a view of it: a step added after it carries
+-- them on.
 
 {%- set last_step_model = (revenue_adjustment_steps() | selectattr('product_model') | list)[-1].product_model %}
 
 with
 
-product_months as (
-    select * from {{ ref('int_customer_product_months_spined') }}
-),
-
 after_last_step as (
     select * from {{ ref(last_step_model) }}
 ),
 
-joined as (
+renamed as (
     select
-        product_months.organization_id,
-        product_months.product_key,
-        product_months.month,
-        product_months.usage_units,
-        product_months.mrr_usd,
-        after_last_step.mrr_after_usd as adjusted_mrr_usd
-    from product_months
-    inner join after_last_step
-        on
-            product_months.organization_id = after_last_step.organization_id
-            and product_months.product_key = after_last_step.product_key
-            and product_months.month = after_last_step.month
+        organization_id,
+        product_key,
+        month,
+        usage_units,
+        mrr_usd,
+        mrr_after_usd as adjusted_mrr_usd
+    from after_last_step
 )
 
-select * from joined
+select * from renamed
