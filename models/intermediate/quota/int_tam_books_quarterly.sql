@@ -15,34 +15,16 @@
 
 with
 
-account_owners as (
-    select * from {{ ref('stg_crm__account_owners') }}
-),
-
-organizations_consolidated as (
-    select * from {{ ref('int_organizations_consolidated') }}
+account_owner_stints as (
+    select * from {{ ref('int_account_owner_stints_consolidated') }}
 ),
 
 quarters as (
     select * from {{ ref('int_quota_quarters') }}
 ),
 
-stints as (
-    select
-        organizations_consolidated.consolidated_organization_id as organization_id,
-        account_owners.organization_id as source_organization_id,
-        account_owners.owner_id,
-        account_owners.segment,
-        account_owners.start_date,
-        account_owners.end_date
-    from account_owners
-    inner join organizations_consolidated
-        on account_owners.organization_id = organizations_consolidated.organization_id
-    where account_owners.end_date is null or account_owners.end_date >= account_owners.start_date
-),
-
 book_stints as (
-    select * from stints
+    select * from account_owner_stints
     where segment = '{{ var("quota_segment") }}'
 ),
 
@@ -51,7 +33,7 @@ first_assignments as (
         organization_id,
         owner_id,
         min(start_date) as assigned_date
-    from stints
+    from account_owner_stints
     group by organization_id, owner_id
 ),
 
@@ -59,17 +41,17 @@ earlier_stints_of_other_owners as (
     select
         first_assignments.organization_id,
         first_assignments.owner_id,
-        stints.owner_id as previous_owner_id,
+        account_owner_stints.owner_id as previous_owner_id,
         row_number() over (
             partition by first_assignments.organization_id, first_assignments.owner_id
-            order by stints.start_date desc, stints.owner_id desc
+            order by account_owner_stints.start_date desc, account_owner_stints.owner_id desc
         ) as recency_rank
     from first_assignments
-    inner join stints
+    inner join account_owner_stints
         on
-            first_assignments.organization_id = stints.organization_id
-            and first_assignments.owner_id <> stints.owner_id
-            and first_assignments.assigned_date > stints.start_date
+            first_assignments.organization_id = account_owner_stints.organization_id
+            and first_assignments.owner_id <> account_owner_stints.owner_id
+            and first_assignments.assigned_date > account_owner_stints.start_date
 ),
 
 previous_owners as (
