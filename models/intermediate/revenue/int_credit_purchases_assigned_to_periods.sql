@@ -15,9 +15,13 @@
 --                      (a payment invoiced a few days early)
 --   renewal_in_advance every period of its contract is already paid and another
 --                      contract on the account starts later: that contract's first
---                      period (a renewal invoiced a few days ahead)
+--                      unpaid period (a renewal invoiced a few days ahead)
 --   own_period         matches no contract: its own period, at least its own month
--- (docs/decisions.md). One row per recognised credit purchase.
+-- Two passes: the first takes each contract's purchases in order to find those paid
+-- after every period of their contract was (renewals in advance); the second takes each
+-- contract's purchases in order again with those moved to the contract they pay, so a
+-- renewal's own payments pay the periods after the one paid in advance, never that one
+-- twice (docs/decisions.md). One row per recognised credit purchase.
 
 with
 
@@ -116,8 +120,8 @@ chosen_contracts as (
     where contract_rank = 1
 ),
 
--- The k-th purchase of a contract pays max(its own period, the period the one before
--- paid + 1): unrolled, k + the running maximum of (own period - position).
+-- First pass. The k-th purchase of a contract pays max(its own period, the period the
+-- one before paid + 1): unrolled, k + the running maximum of (own period - position).
 sequenced as (
     select
         *,
@@ -131,11 +135,7 @@ sequenced as (
 periods_paid as (
     select
         *,
-        purchase_position + max(natural_period_number - purchase_position) over (
-            partition by contract_id
-            order by period_start_date, invoice_id
-            rows between unbounded preceding and current row
-        ) as next_unpaid_period_number
+        {{ next_unpaid_period_number('contract_id') }} as next_unpaid_period_number
     from sequenced
 ),
 
@@ -144,6 +144,7 @@ upcoming_contracts as (
     select
         credit_purchases.invoice_id,
         contracts_with_bounds.contract_id,
+        contracts_with_bounds.period_count,
         row_number() over (
             partition by credit_purchases.invoice_id
             order by contracts_with_bounds.contract_start_date, contracts_with_bounds.contract_id
@@ -155,30 +156,22 @@ upcoming_contracts as (
             and credit_purchases.period_start_date < contracts_with_bounds.contract_start_date
 ),
 
-targeted as (
+contracts_targeted as (
     select
         credit_purchases.invoice_id,
         credit_purchases.billing_customer_id,
         credit_purchases.period_start_date,
         credit_purchases.period_end_date,
-        case
-            when periods_paid.contract_id is null then 'own_period'
-            when
-                periods_paid.next_unpaid_period_number > periods_paid.period_count
-                and upcoming_contracts.contract_id is not null
-                and upcoming_contracts.contract_id <> periods_paid.contract_id
-                then 'renewal_in_advance'
-            when
-                periods_paid.next_unpaid_period_number > periods_paid.natural_period_number
-                and periods_paid.next_unpaid_period_number <= periods_paid.period_count
-                then 'next_unpaid_period'
-            when not periods_paid.is_in_force then 'before_start'
-            else 'in_period'
-        end as matched_by,
-        periods_paid.contract_id,
-        periods_paid.next_unpaid_period_number,
-        periods_paid.period_count,
-        upcoming_contracts.contract_id as upcoming_contract_id
+        periods_paid.contract_id is not null
+        and periods_paid.next_unpaid_period_number > periods_paid.period_count
+        and upcoming_contracts.contract_id is not null
+        and upcoming_contracts.contract_id <> periods_paid.contract_id as is_renewal_in_advance,
+        periods_paid.contract_id as chosen_contract_id,
+        periods_paid.natural_period_number,
+        periods_paid.period_count as chosen_period_count,
+        periods_paid.is_in_force,
+        upcoming_contracts.contract_id as upcoming_contract_id,
+        upcoming_contracts.period_count as upcoming_period_count
     from credit_purchases
     left join periods_paid
         on credit_purchases.invoice_id = periods_paid.invoice_id
@@ -188,6 +181,39 @@ targeted as (
             and upcoming_contracts.contract_rank = 1
 ),
 
+-- Second pass: each purchase on the contract it pays, a renewal paid in advance on the
+-- renewal (its own period: the first), and each contract's purchases in date order again.
+contracts_paid as (
+    select
+        invoice_id,
+        billing_customer_id,
+        period_start_date,
+        period_end_date,
+        is_renewal_in_advance,
+        is_in_force,
+        case when is_renewal_in_advance then upcoming_contract_id else chosen_contract_id end as contract_id,
+        case when is_renewal_in_advance then 1 else natural_period_number end as natural_period_number,
+        case when is_renewal_in_advance then upcoming_period_count else chosen_period_count end as period_count
+    from contracts_targeted
+),
+
+resequenced as (
+    select
+        *,
+        row_number() over (
+            partition by contract_id
+            order by period_start_date, invoice_id
+        ) as purchase_position
+    from contracts_paid
+),
+
+periods_repaid as (
+    select
+        *,
+        {{ next_unpaid_period_number('contract_id') }} as next_unpaid_period_number
+    from resequenced
+),
+
 -- A contract paid more times than it has periods keeps the extra payments in its last one.
 resolved as (
     select
@@ -195,14 +221,23 @@ resolved as (
         billing_customer_id,
         period_start_date,
         period_end_date,
-        matched_by,
-        case when matched_by = 'renewal_in_advance' then upcoming_contract_id else contract_id end as contract_id,
         case
-            when matched_by = 'renewal_in_advance' then 1
+            when contract_id is null then 'own_period'
+            when is_renewal_in_advance then 'renewal_in_advance'
+            when
+                next_unpaid_period_number > natural_period_number
+                and next_unpaid_period_number <= period_count
+                then 'next_unpaid_period'
+            when not is_in_force then 'before_start'
+            else 'in_period'
+        end as matched_by,
+        contract_id,
+        case
+            when contract_id is null then null
             when next_unpaid_period_number > period_count then period_count
             else next_unpaid_period_number
         end as period_number
-    from targeted
+    from periods_repaid
 ),
 
 assigned as (
