@@ -9,9 +9,10 @@
       mrr_after_column  the name int_mrr_adjusted_monthly gives the step's value after
     Every step model has the same shape: its keys, mrr_before_usd, mrr_after_usd, the flag and
     rule_inputs (the text of the rule's inputs where it applies). revenue_adjustments and
-    int_mrr_adjusted_monthly loop over this list and int_product_mrr_adjusted_monthly reads its
-    last product-level step, so adding a step is one entry here plus its model(s), and the next
-    step reading from it.
+    int_mrr_adjusted_monthly loop over this list and int_product_mrr_adjusted_monthly is a view
+    of its last product-level step, which also carries the spine's usage_units and mrr_usd; so
+    adding a step is one entry here plus its model(s), and the next step reading from it (a new
+    last product-level step carries those two columns on).
 -#}
 {% macro revenue_adjustment_steps() %}
     {{ return([

@@ -21,7 +21,9 @@
 -- after every period of their contract was (renewals in advance); the second takes each
 -- contract's purchases in order again with those moved to the contract they pay, so a
 -- renewal's own payments pay the periods after the one paid in advance, never that one
--- twice (docs/decisions.md). One row per recognised credit purchase.
+-- twice. Renewals in advance are decided once: a renewal paid in advance that is itself
+-- renewed in advance keeps its own last payment in its last period (docs/decisions.md).
+-- One row per recognised credit purchase.
 
 with
 
