@@ -17,13 +17,13 @@
 --                      contract on the account starts later: that contract's first
 --                      unpaid period (a renewal invoiced a few days ahead)
 --   own_period         matches no contract: its own period, at least its own month
--- Two passes: the first takes each contract's purchases in order to find those paid
--- after every period of their contract was (renewals in advance); the second takes each
--- contract's purchases in order again with those moved to the contract they pay, so a
--- renewal's own payments pay the periods after the one paid in advance, never that one
--- twice. Renewals in advance are decided once: a renewal paid in advance that is itself
--- renewed in advance keeps its own last payment in its last period (docs/decisions.md).
--- One row per recognised credit purchase.
+-- Renewals paid in advance are found pass by pass: in each, every contract's purchases in
+-- date order pay its periods in order, and a purchase paid after every period of its
+-- contract was moves to the next contract to start (a renewal paid in advance, in that
+-- contract's date order of purchases). A chain of renewals each paid in advance moves one
+-- link per pass, up to var credit_purchase_renewal_passes links; a last pass pays the
+-- periods. So a renewal's own payments pay the periods after the one paid in advance,
+-- never that one twice (docs/decisions.md). One row per recognised credit purchase.
 
 with
 
@@ -122,25 +122,6 @@ chosen_contracts as (
     where contract_rank = 1
 ),
 
--- First pass. The k-th purchase of a contract pays max(its own period, the period the
--- one before paid + 1): unrolled, k + the running maximum of (own period - position).
-sequenced as (
-    select
-        *,
-        row_number() over (
-            partition by contract_id
-            order by period_start_date, invoice_id
-        ) as purchase_position
-    from chosen_contracts
-),
-
-periods_paid as (
-    select
-        *,
-        {{ next_unpaid_period_number('contract_id') }} as next_unpaid_period_number
-    from sequenced
-),
-
 -- The next contract to start on the account after the invoice's date.
 upcoming_contracts as (
     select
@@ -158,88 +139,107 @@ upcoming_contracts as (
             and credit_purchases.period_start_date < contracts_with_bounds.contract_start_date
 ),
 
-contracts_targeted as (
+contracts_paid_0 as (
+    select
+        chosen_contracts.invoice_id,
+        chosen_contracts.period_start_date,
+        chosen_contracts.contract_id,
+        chosen_contracts.natural_period_number,
+        chosen_contracts.period_count,
+        chosen_contracts.is_in_force,
+        false as is_renewal_in_advance,
+        upcoming_contracts.contract_id as upcoming_contract_id,
+        upcoming_contracts.period_count as upcoming_period_count
+    from chosen_contracts
+    left join upcoming_contracts
+        on
+            chosen_contracts.invoice_id = upcoming_contracts.invoice_id
+            and upcoming_contracts.contract_rank = 1
+),
+
+{%- set passes = var('credit_purchase_renewal_passes') %}
+
+{% for pass in range(1, passes + 2) %}
+    -- Pass {{ pass }} (the last pays the periods). The k-th purchase of a contract pays max(its
+    -- own period, the period the one before paid + 1): k + the running maximum of (own period
+    -- - position).
+    sequenced_{{ pass }} as (
+        select
+            *,
+            row_number() over (
+                partition by contract_id
+                order by period_start_date, invoice_id
+            ) as purchase_position
+        from contracts_paid_{{ pass - 1 }}
+    ),
+
+    periods_paid_{{ pass }} as (
+        select
+            *,
+            purchase_position + max(natural_period_number - purchase_position) over (
+                partition by contract_id
+                order by period_start_date, invoice_id
+                rows between unbounded preceding and current row
+            ) as next_unpaid_period_number
+        from sequenced_{{ pass }}
+    ),
+    {%- if not loop.last %}
+
+        -- Paid after every period of its contract was: the next contract to start.
+        next_contracts_{{ pass }} as (
+            select
+                *,
+                coalesce(
+                    next_unpaid_period_number > period_count
+                    and upcoming_contract_id is not null
+                    and upcoming_contract_id <> contract_id,
+                    false
+                ) as is_for_next_contract
+            from periods_paid_{{ pass }}
+        ),
+
+        contracts_paid_{{ pass }} as (
+            select
+                invoice_id,
+                period_start_date,
+                case when is_for_next_contract then upcoming_contract_id else contract_id end as contract_id,
+                case when is_for_next_contract then 1 else natural_period_number end as natural_period_number,
+                case when is_for_next_contract then upcoming_period_count else period_count end as period_count,
+                is_in_force,
+                is_renewal_in_advance or is_for_next_contract as is_renewal_in_advance,
+                upcoming_contract_id,
+                upcoming_period_count
+            from next_contracts_{{ pass }}
+        ),
+    {%- endif %}
+
+{% endfor -%}
+
+-- A contract paid more times than it has periods keeps the extra payments in its last one.
+resolved as (
     select
         credit_purchases.invoice_id,
         credit_purchases.billing_customer_id,
         credit_purchases.period_start_date,
         credit_purchases.period_end_date,
-        periods_paid.contract_id is not null
-        and periods_paid.next_unpaid_period_number > periods_paid.period_count
-        and upcoming_contracts.contract_id is not null
-        and upcoming_contracts.contract_id <> periods_paid.contract_id as is_renewal_in_advance,
-        periods_paid.contract_id as chosen_contract_id,
-        periods_paid.natural_period_number,
-        periods_paid.period_count as chosen_period_count,
-        periods_paid.is_in_force,
-        upcoming_contracts.contract_id as upcoming_contract_id,
-        upcoming_contracts.period_count as upcoming_period_count
-    from credit_purchases
-    left join periods_paid
-        on credit_purchases.invoice_id = periods_paid.invoice_id
-    left join upcoming_contracts
-        on
-            credit_purchases.invoice_id = upcoming_contracts.invoice_id
-            and upcoming_contracts.contract_rank = 1
-),
-
--- Second pass: each purchase on the contract it pays, a renewal paid in advance on the
--- renewal (its own period: the first), and each contract's purchases in date order again.
-contracts_paid as (
-    select
-        invoice_id,
-        billing_customer_id,
-        period_start_date,
-        period_end_date,
-        is_renewal_in_advance,
-        is_in_force,
-        case when is_renewal_in_advance then upcoming_contract_id else chosen_contract_id end as contract_id,
-        case when is_renewal_in_advance then 1 else natural_period_number end as natural_period_number,
-        case when is_renewal_in_advance then upcoming_period_count else chosen_period_count end as period_count
-    from contracts_targeted
-),
-
-resequenced as (
-    select
-        *,
-        row_number() over (
-            partition by contract_id
-            order by period_start_date, invoice_id
-        ) as purchase_position
-    from contracts_paid
-),
-
-periods_repaid as (
-    select
-        *,
-        {{ next_unpaid_period_number('contract_id') }} as next_unpaid_period_number
-    from resequenced
-),
-
--- A contract paid more times than it has periods keeps the extra payments in its last one.
-resolved as (
-    select
-        invoice_id,
-        billing_customer_id,
-        period_start_date,
-        period_end_date,
         case
-            when contract_id is null then 'own_period'
-            when is_renewal_in_advance then 'renewal_in_advance'
+            when periods_paid.contract_id is null then 'own_period'
+            when periods_paid.is_renewal_in_advance then 'renewal_in_advance'
             when
-                next_unpaid_period_number > natural_period_number
-                and next_unpaid_period_number <= period_count
+                periods_paid.next_unpaid_period_number > periods_paid.natural_period_number
+                and periods_paid.next_unpaid_period_number <= periods_paid.period_count
                 then 'next_unpaid_period'
-            when not is_in_force then 'before_start'
+            when not periods_paid.is_in_force then 'before_start'
             else 'in_period'
         end as matched_by,
-        contract_id,
+        periods_paid.contract_id,
         case
-            when contract_id is null then null
-            when next_unpaid_period_number > period_count then period_count
-            else next_unpaid_period_number
+            when periods_paid.next_unpaid_period_number > periods_paid.period_count then periods_paid.period_count
+            else periods_paid.next_unpaid_period_number
         end as period_number
-    from periods_repaid
+    from credit_purchases
+    left join periods_paid_{{ passes + 1 }} as periods_paid
+        on credit_purchases.invoice_id = periods_paid.invoice_id
 ),
 
 assigned as (
