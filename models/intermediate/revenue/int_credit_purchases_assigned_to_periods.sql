@@ -14,8 +14,9 @@
 --   next_unpaid_period its date falls in a period already paid: the next unpaid one
 --                      (a payment invoiced a few days early)
 --   renewal_in_advance every period of its contract is already paid and another
---                      contract on the account starts later: that contract's first
---                      unpaid period (a renewal invoiced a few days ahead)
+--                      contract on the account starts later (the one whose instalment
+--                      it equals, else the next to start): that contract's first unpaid
+--                      period (a renewal invoiced a few days ahead)
 --   own_period         matches no contract: its own period, at least its own month
 -- Renewals paid in advance are found pass by pass: in each, every contract's purchases in
 -- date order pay its periods in order, and a purchase paid after every period of its
@@ -122,7 +123,9 @@ chosen_contracts as (
     where contract_rank = 1
 ),
 
--- The next contract to start on the account after the invoice's date.
+-- The contract a purchase pays in advance: of the contracts on the account that start after
+-- the invoice's date, the one whose instalment price it equals, else the next to start (a
+-- base contract's and its expansion's renewals starting the same day each take their own).
 upcoming_contracts as (
     select
         credit_purchases.invoice_id,
@@ -130,13 +133,20 @@ upcoming_contracts as (
         contracts_with_bounds.period_count,
         row_number() over (
             partition by credit_purchases.invoice_id
-            order by contracts_with_bounds.contract_start_date, contracts_with_bounds.contract_id
+            order by
+                case when price_matches.contract_id is not null then 0 else 1 end,
+                contracts_with_bounds.contract_start_date,
+                contracts_with_bounds.contract_id
         ) as contract_rank
     from credit_purchases
     inner join contracts_with_bounds
         on
             credit_purchases.billing_customer_id = contracts_with_bounds.credits_billing_customer_id
             and credit_purchases.period_start_date < contracts_with_bounds.contract_start_date
+    left join price_matches
+        on
+            credit_purchases.invoice_id = price_matches.invoice_id
+            and contracts_with_bounds.contract_id = price_matches.contract_id
 ),
 
 contracts_paid_0 as (
