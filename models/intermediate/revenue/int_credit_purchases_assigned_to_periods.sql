@@ -195,7 +195,7 @@ contracts_paid_0 as (
     ),
     {%- if not loop.last %}
 
-        -- Paid after every period of its contract was: the next contract to start.
+        -- Paid after every period of its contract was: the later contract it pays in advance.
         next_contracts_{{ pass }} as (
             select
                 *,
