@@ -24,7 +24,9 @@
 -- it takes its place in that contract's date order of purchases. A chain of renewals each paid in advance moves one
 -- link per pass, up to var credit_purchase_renewal_passes links; a last pass pays the
 -- periods. So a renewal's own payments pay the periods after the one paid in advance,
--- never that one twice (docs/decisions.md). One row per recognised credit purchase.
+-- never that one twice (docs/decisions.md). A purchase the last pass would still move
+-- (a longer chain) is flagged is_past_the_renewal_passes, and a data test fails the build
+-- on it rather than publish a chain cut short. One row per recognised credit purchase.
 
 with
 
@@ -193,20 +195,21 @@ contracts_paid_0 as (
             ) as next_unpaid_period_number
         from sequenced_{{ pass }}
     ),
-    {%- if not loop.last %}
 
-        -- Paid after every period of its contract was: the later contract it pays in advance.
-        next_contracts_{{ pass }} as (
-            select
-                *,
-                coalesce(
-                    next_unpaid_period_number > period_count
-                    and upcoming_contract_id is not null
-                    and upcoming_contract_id <> contract_id,
-                    false
-                ) as is_for_next_contract
-            from periods_paid_{{ pass }}
-        ),
+    -- Paid after every period of its contract was: the later contract it pays in advance (after
+    -- the last pass, a purchase that would still move is one link too far: a failing test).
+    next_contracts_{{ pass }} as (
+        select
+            *,
+            coalesce(
+                next_unpaid_period_number > period_count
+                and upcoming_contract_id is not null
+                and upcoming_contract_id <> contract_id,
+                false
+            ) as is_for_next_contract
+        from periods_paid_{{ pass }}
+    ),
+    {%- if not loop.last %}
 
         contracts_paid_{{ pass }} as (
             select
@@ -246,9 +249,10 @@ resolved as (
         case
             when periods_paid.next_unpaid_period_number > periods_paid.period_count then periods_paid.period_count
             else periods_paid.next_unpaid_period_number
-        end as period_number
+        end as period_number,
+        coalesce(periods_paid.is_for_next_contract, false) as is_past_the_renewal_passes
     from credit_purchases
-    left join periods_paid_{{ passes + 1 }} as periods_paid
+    left join next_contracts_{{ passes + 1 }} as periods_paid
         on credit_purchases.invoice_id = periods_paid.invoice_id
 ),
 
@@ -273,7 +277,8 @@ assigned as (
                     dbt.dateadd('day', 1, 'resolved.period_end_date'),
                 ) }}
             )
-        ) as months_covered
+        ) as months_covered,
+        resolved.is_past_the_renewal_passes
     from resolved
     left join contract_payment_periods
         on
