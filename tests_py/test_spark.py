@@ -3,8 +3,8 @@
 The Spark builds run in one child process (tests_py/spark_builds.py, one JVM), started in the
 background when pytest collects these tests (tests_py/conftest.py): the demo along the path of
 `revops run --engine spark` (validated snapshot, export, import, publish), and a generated company
-of 3,000 customers whose billing data are Stripe's tables on a standalone cluster of two workers
-started for the test; both seeds and
+of 3,000 customers whose billing data are Stripe's tables on a standalone cluster (one master,
+one two-core worker) started for the test; both seeds and
 models only (the dbt tests on Spark are `revops run --engine spark`'s, run by hand: README). Marked `spark` (minutes): `pytest -m spark` runs them
 alone, `-m "not spark"` leaves them out of a quick local loop; scripts/test runs everything.
 """
