@@ -60,9 +60,9 @@ def test_a_generated_company_in_stripe_tables_on_a_standalone_cluster_gives_the_
     # Stripe's tables reached the marts: at least a month of MRR per generated customer on average.
     assert tables["mrr_monthly"] > 3_000
     assert tables["revenue_adjustments"] > 0 and tables["tam_quota_account_quarterly"] > 0
-    # Both workers ran executors: the build was spread over the cluster, not run in the driver.
-    logs = (spark_builds / "cluster").glob("worker-*.log")
-    assert sum("Asked to launch executor" in log.read_text() for log in logs) == 2
+    # The worker ran an executor: the tasks ran in a JVM of their own on the cluster, not in the driver.
+    logs = list((spark_builds / "cluster").glob("worker-*.log"))
+    assert len(logs) == 1 and "Asked to launch executor" in logs[0].read_text()
 
 
 def test_spark_leaves_nothing_behind(spark_builds):
