@@ -777,9 +777,10 @@ def test_a_failed_model_names_the_database_reason(valid_inputs, previous, capsys
 
 def test_a_chain_of_renewals_paid_in_advance_past_the_passes_fails_saying_what_to_raise(valid_inputs, tmp_path):
     """org_4's yearly ctr_1 is renewed by ctr_2 from 2026, and inv_8 (20 December 2025) pays the renewal in
-    advance: one link, which no pass follows with var credit_purchase_renewal_passes at 0. The guard test
-    fails, and the error is its description (what went wrong, what to raise), not dbt's row count. Built up
-    to the model's tests only: the message comes from the same invoke() the runner calls."""
+    advance: one link, which no pass follows with var credit_purchase_renewal_passes at 0. inv_8 stays on
+    ctr_1's period (paid twice), flagged; the guard test fails, and the error is its description (what went
+    wrong, what to raise), not dbt's row count. Built up to the model's tests only: the message comes from
+    the same invoke() the runner calls. (With the project's 12 passes: the unit tests.)"""
     contracts = valid_inputs / "contracts.csv"
     contracts.write_text(contracts.read_text() + "ctr_2,org_4,cus_4,cus_5,30000.00,24000.00,0.2,2026-01-01,12,12\n")
     invoices = valid_inputs / "invoices.csv"
@@ -788,32 +789,29 @@ def test_a_chain_of_renewals_paid_in_advance_past_the_passes_fails_saying_what_t
         + "inv_8,cus_4,credit_purchase,paid,2025-12-20,2025-12-20,usd,24000.00,0.00,0.00,0.00,24000.00,"
         "24000.00,2025-12-20T00:00:00Z,2026-01-19,2025-12-22T00:00:00Z\n"
     )
-    build = [
-        *["build", "--select", "+int_credit_purchases_assigned_to_periods", "--indirect-selection", "cautious"],
-        *["--exclude-resource-type", "unit_test"],
-    ]
     guard = "int_credit_purchases_assigned_to_periods_follow_every_renewal_paid_in_advance"
-    # With the project's 12 passes the renewal is followed and the build passes.
-    invoke(build, data_dir=valid_inputs, db_path=tmp_path / "twelve.duckdb", target_path=tmp_path / "target_12")
-    with duckdb.connect(str(tmp_path / "twelve.duckdb"), read_only=True) as connection:
-        assert connection.execute(
-            "select matched_by, contract_id, period_number, is_past_the_renewal_passes "
-            "from intermediate.int_credit_purchases_assigned_to_periods where invoice_id = 'inv_8'"
-        ).fetchone() == ("renewal_in_advance", "ctr_2", 1, False)
     with pytest.raises(RevopsError) as failed:
         invoke(
-            [*build, "--vars", "{credit_purchase_renewal_passes: 0}"],
+            [
+                *["build", "--select", "+int_credit_purchases_assigned_to_periods", "--indirect-selection", "cautious"],
+                *["--exclude-resource-type", "unit_test", "--vars", "{credit_purchase_renewal_passes: 0}"],
+            ],
             data_dir=valid_inputs,
-            db_path=tmp_path / "none.duckdb",
-            target_path=tmp_path / "target_0",
+            db_path=tmp_path / "warehouse.duckdb",
+            target_path=tmp_path / "target",
         )
     assert failed.value.problems == [
         f"The test {guard} in models/intermediate/revenue/_int_revenue__models.yml failed (1 failing rows): A chain "
         "of credit contracts each renewed and paid in advance is longer than the warehouse follows (var "
-        "credit_purchase_renewal_passes): its later payments would pay the wrong months. Raise the variable above "
-        "the longest such chain (revops run --var credit_purchase_renewal_passes=N, or in dbt_project.yml) and run "
-        "again."
+        "credit_purchase_renewal_passes): its later payments would pay the wrong months. Raise the variable to at "
+        "least the longest such chain (revops run --var credit_purchase_renewal_passes=N, or in dbt_project.yml) "
+        "and run again."
     ]
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as connection:
+        assert connection.execute(
+            "select invoice_id, matched_by, contract_id, period_number from intermediate.int_credit_purchases_assigned_to_periods "
+            "where is_past_the_renewal_passes"
+        ).fetchall() == [("inv_8", "in_period", "ctr_1", 1)]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -43,7 +43,11 @@ def _describe_failure(result) -> str:
     if kind == "unit_test":
         # The first line says what failed; the diff table after it does not fit on a line.
         reason = reason.split(": ", 1)[0].split(" @@")[0]
-    elif kind == "test" and str(getattr(result.status, "value", result.status)) == "fail" and node.description.strip():
+    elif (
+        kind == "test"
+        and str(getattr(result.status, "value", result.status)) == "fail"
+        and (node.description or "").strip()
+    ):
         # A data test that says what its failure means (and what to do) says it instead of dbt's
         # "Got N results, configured to fail if != 0".
         reason = " ".join(node.description.split())

@@ -236,24 +236,24 @@ resolved as (
         credit_purchases.period_start_date,
         credit_purchases.period_end_date,
         case
-            when periods_paid.contract_id is null then 'own_period'
-            when periods_paid.is_renewal_in_advance then 'renewal_in_advance'
+            when last_pass.contract_id is null then 'own_period'
+            when last_pass.is_renewal_in_advance then 'renewal_in_advance'
             when
-                periods_paid.next_unpaid_period_number > periods_paid.natural_period_number
-                and periods_paid.next_unpaid_period_number <= periods_paid.period_count
+                last_pass.next_unpaid_period_number > last_pass.natural_period_number
+                and last_pass.next_unpaid_period_number <= last_pass.period_count
                 then 'next_unpaid_period'
-            when not periods_paid.is_in_force then 'before_start'
+            when not last_pass.is_in_force then 'before_start'
             else 'in_period'
         end as matched_by,
-        periods_paid.contract_id,
+        last_pass.contract_id,
         case
-            when periods_paid.next_unpaid_period_number > periods_paid.period_count then periods_paid.period_count
-            else periods_paid.next_unpaid_period_number
+            when last_pass.next_unpaid_period_number > last_pass.period_count then last_pass.period_count
+            else last_pass.next_unpaid_period_number
         end as period_number,
-        coalesce(periods_paid.is_for_next_contract, false) as is_past_the_renewal_passes
+        coalesce(last_pass.is_for_next_contract, false) as is_past_the_renewal_passes
     from credit_purchases
-    left join next_contracts_{{ passes + 1 }} as periods_paid
-        on credit_purchases.invoice_id = periods_paid.invoice_id
+    left join next_contracts_{{ passes + 1 }} as last_pass
+        on credit_purchases.invoice_id = last_pass.invoice_id
 ),
 
 assigned as (
