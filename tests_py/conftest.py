@@ -181,9 +181,39 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(os.environ.pop(_SHARED), ignore_errors=True)
 
 
+# Seconds the slowest test files took in one pytest process of `scripts/test` (26 November 2026, 2 cores,
+# the Spark builds beside them). scripts/test hands whole files to its two processes in the order of the
+# collection (pytest-xdist's `--dist loadfile --no-loadscope-reorder`), and each process takes the next
+# file when it has done its own: the slowest go first, so the last file either process takes is a quick
+# one. (xdist's own order, by number of tests, left test_properties.py and test_faults.py, nearly
+# three minutes in five tests, to one process at the end while the other sat idle.) A file not listed
+# counts as quick; a figure out of date costs only balance, never a test.
+FILE_SECONDS = {
+    "test_run.py": 380,
+    "test_semantic_layer.py": 190,
+    "test_properties.py": 165,
+    "test_stripe_equivalence.py": 115,
+    "test_faults.py": 100,
+    "test_validate.py": 100,
+    "test_memory.py": 95,
+    "test_as_of_month.py": 85,
+    "test_readers.py": 55,
+    "test_currencies.py": 40,
+    "test_report.py": 20,
+}
+
+
+def _waits_for_spark(item: pytest.Item) -> bool:
+    return "spark_builds" in getattr(item, "fixturenames", ())
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests that wait for the Spark builds run last, so the rest of the suite runs meanwhile."""
-    items.sort(key=lambda item: "spark_builds" in getattr(item, "fixturenames", ()))
+    """The slowest files first (FILE_SECONDS); a file with tests that wait for the Spark builds last, and
+    those tests last in it, so the rest of the suite runs while the builds do."""
+    waiting_files = {item.path for item in items if _waits_for_spark(item)}
+    items.sort(
+        key=lambda item: (item.path in waiting_files, -FILE_SECONDS.get(item.path.name, 0), _waits_for_spark(item))
+    )
 
 
 def _spark_work() -> Path:
@@ -191,7 +221,7 @@ def _spark_work() -> Path:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    if _SPARK_BUILDS or not any("spark_builds" in getattr(item, "fixturenames", ()) for item in session.items):
+    if _SPARK_BUILDS or not any(_waits_for_spark(item) for item in session.items):
         return
     work = _spark_work()
     try:
