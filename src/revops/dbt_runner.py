@@ -35,7 +35,8 @@ class DbtOutcome:
     timings: dict[str, float] = field(default_factory=dict)  # node unique_id -> seconds
 
 
-def _describe_failure(result) -> str:
+def _describe_failure(result, status: str) -> str:
+    """`status`: the result's status as text ("fail", "error", ...)."""
     node = result.node
     kind = node.resource_type.value if hasattr(node.resource_type, "value") else str(node.resource_type)
     where = node.original_file_path
@@ -43,11 +44,7 @@ def _describe_failure(result) -> str:
     if kind == "unit_test":
         # The first line says what failed; the diff table after it does not fit on a line.
         reason = reason.split(": ", 1)[0].split(" @@")[0]
-    elif (
-        kind == "test"
-        and str(getattr(result.status, "value", result.status)) == "fail"
-        and (node.description or "").strip()
-    ):
+    elif kind == "test" and status == "fail" and (node.description or "").strip():
         # A data test that says what its failure means (and what to do) says it instead of dbt's
         # "Got N results, configured to fail if != 0".
         reason = " ".join(node.description.split())
@@ -213,7 +210,7 @@ def _invoke(args: Sequence[str], *, target_path: Path | None, log_path: Path, pr
         outcome.counts[status] = outcome.counts.get(status, 0) + 1
         outcome.timings[node_result.node.unique_id] = node_result.execution_time
         if status in ("error", "fail", "runtime error"):
-            outcome.failures.append(_describe_failure(node_result))
+            outcome.failures.append(_describe_failure(node_result, status))
     if not result.success:
         raise RevopsError(outcome.failures or [f"dbt {args[0]} failed; see the log in {log_path}."])
     if not run_results and args and args[0] in ("build", "run", "test", "seed"):
