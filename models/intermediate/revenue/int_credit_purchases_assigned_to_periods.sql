@@ -21,12 +21,13 @@
 -- Renewals paid in advance are found pass by pass: in each, every contract's purchases in
 -- date order pay its periods in order, and a purchase paid after every period of its
 -- contract was moves to the later contract it pays in advance (upcoming_contracts), where
--- it takes its place in that contract's date order of purchases. A chain of renewals each paid in advance moves one
--- link per pass, up to var credit_purchase_renewal_passes links; a last pass pays the
--- periods. So a renewal's own payments pay the periods after the one paid in advance,
--- never that one twice (docs/decisions.md). A purchase the last pass would still move
--- (a longer chain) is flagged is_past_the_renewal_passes, and a data test fails the build
--- on it rather than publish a chain cut short. One row per recognised credit purchase.
+-- it takes its place in that contract's date order of purchases. A chain of renewals each
+-- paid in advance moves one link per pass, up to var credit_purchase_renewal_passes links;
+-- a last pass pays the periods. So a renewal's own payments pay the periods after the one
+-- paid in advance, never that one twice (docs/decisions.md). A purchase the last pass would
+-- still move (a longer chain) is flagged is_past_the_renewal_passes, and a data test fails
+-- the build on it rather than publish a chain cut short. One row per recognised credit
+-- purchase.
 
 with
 
