@@ -9,10 +9,11 @@
       mrr_after_column  the name int_mrr_adjusted_monthly gives the step's value after
     Every step model has the same shape: its keys, mrr_before_usd, mrr_after_usd, the flag and
     rule_inputs (the text of the rule's inputs where it applies). revenue_adjustments and
-    int_mrr_adjusted_monthly loop over this list and int_product_mrr_adjusted_monthly is a view
-    of its last product-level step, which also carries the spine's usage_units and mrr_usd; so
-    adding a step is one entry here plus its model(s), and the next step reading from it (a new
-    last product-level step carries those two columns on).
+    int_mrr_adjusted_monthly loop over this list and int_product_mrr_adjusted_monthly reads its
+    last product-level step. A product-level step holds only the product-months it or a step
+    before it applies to (macros/product_months_in_step.sql; any other keeps the spine's
+    mrr_usd), so the last one holds every product-month a step changed. Adding a step is one
+    entry here plus its model(s), and the next step reading from it.
 -#}
 {% macro revenue_adjustment_steps() %}
     {{ return([

@@ -4,7 +4,9 @@
 -- (int_customer_product_months_spined.constant_mrr_usd). The product-level steps after it
 -- read the product's `constant_` amounts. rule_inputs names, like the customer's step, each
 -- currency other than USD with the product's lines after coupons in it, the month's rate and
--- the reporting month's rate.
+-- the reporting month's rate. As the first product-level step it holds only the product-months
+-- of restated customer-months (every later step holds the rows of the steps before it and its
+-- own: macros/revenue_adjustment_steps.sql); any other product-month keeps the spine's mrr_usd.
 
 
 with
@@ -19,6 +21,21 @@ customer_after_constant_currency as (
 
 invoice_lines_attributed as (
     select * from {{ ref('int_invoice_lines_attributed_to_months') }}
+),
+
+restated_product_months as (
+    select
+        product_months.organization_id,
+        product_months.product_key,
+        product_months.month,
+        product_months.mrr_usd,
+        product_months.constant_mrr_usd
+    from product_months
+    inner join customer_after_constant_currency
+        on
+            product_months.organization_id = customer_after_constant_currency.organization_id
+            and product_months.month = customer_after_constant_currency.month
+    where customer_after_constant_currency.is_restated_to_constant_currency
 ),
 
 foreign_currency_amounts as (
@@ -60,36 +77,26 @@ restated_currencies as (
 
 adjusted as (
     select
-        product_months.organization_id,
-        product_months.product_key,
-        product_months.month,
-        product_months.mrr_usd as mrr_before_usd,
-        customer_after_constant_currency.is_restated_to_constant_currency,
+        restated_product_months.organization_id,
+        restated_product_months.product_key,
+        restated_product_months.month,
+        restated_product_months.mrr_usd as mrr_before_usd,
+        true as is_restated_to_constant_currency,
+        restated_product_months.constant_mrr_usd as mrr_after_usd,
         case
-            when customer_after_constant_currency.is_restated_to_constant_currency then product_months.constant_mrr_usd
-            else product_months.mrr_usd
-        end as mrr_after_usd,
-        case
-            when
-                customer_after_constant_currency.is_restated_to_constant_currency
-                and restated_currencies.restated_currencies is not null
+            when restated_currencies.restated_currencies is not null
                 then {{ null_safe_concat([
                     "'the product''s lines at the reporting month''s rate (USD per unit): '",
                     'restated_currencies.restated_currencies',
                 ]) }}
-            when customer_after_constant_currency.is_restated_to_constant_currency
-                then 'the product''s lines at the reporting month''s rate'
+            else 'the product''s lines at the reporting month''s rate'
         end as rule_inputs
-    from product_months
-    inner join customer_after_constant_currency
-        on
-            product_months.organization_id = customer_after_constant_currency.organization_id
-            and product_months.month = customer_after_constant_currency.month
+    from restated_product_months
     left join restated_currencies
         on
-            product_months.organization_id = restated_currencies.organization_id
-            and product_months.product_key = restated_currencies.product_key
-            and product_months.month = restated_currencies.month
+            restated_product_months.organization_id = restated_currencies.organization_id
+            and restated_product_months.product_key = restated_currencies.product_key
+            and restated_product_months.month = restated_currencies.month
 )
 
 select * from adjusted

@@ -5,7 +5,10 @@
 -- product billed only by the flagged organization goes to 0. The product's refunds (and
 -- their qualifying part) and its value before refunds outside the flagged organizations
 -- are kept for the one-time-credit step. Amounts are at the reporting month's rate (the
--- constant-currency step before it: the product's `constant_` amounts).
+-- constant-currency step before it: the product's `constant_` amounts). It holds the
+-- product-months of the step before and those of trial months
+-- (macros/product_months_in_step.sql): the value before is the step before's, or the
+-- spine's mrr_usd for a product-month no step has changed.
 
 with
 
@@ -71,50 +74,72 @@ trial_lines as (
     group by organization_id, product_key, month
 ),
 
-adjusted as (
+product_months_in_step as (
+    {{ product_months_in_step('product_after_constant_currency', 'customer_after_trials', 'is_trial_month') }}
+),
+
+product_months_before as (
     select
         product_months.organization_id,
         product_months.product_key,
         product_months.month,
-        product_after_constant_currency.mrr_after_usd as mrr_before_usd,
+        product_months.billing_configuration,
+        product_months.constant_amount_at_contract_price_usd,
+        product_months.constant_refunded_usd,
+        product_months.constant_qualifying_refunded_usd,
+        coalesce(product_after_constant_currency.mrr_after_usd, product_months.mrr_usd) as mrr_before_usd
+    from product_months_in_step
+    inner join product_months
+        on
+            product_months_in_step.organization_id = product_months.organization_id
+            and product_months_in_step.product_key = product_months.product_key
+            and product_months_in_step.month = product_months.month
+    left join product_after_constant_currency
+        on
+            product_months_in_step.organization_id = product_after_constant_currency.organization_id
+            and product_months_in_step.product_key = product_after_constant_currency.product_key
+            and product_months_in_step.month = product_after_constant_currency.month
+),
+
+adjusted as (
+    select
+        product_months_before.organization_id,
+        product_months_before.product_key,
+        product_months_before.month,
+        product_months_before.mrr_before_usd,
         customer_after_trials.is_trial_month,
-        product_months.constant_qualifying_refunded_usd - coalesce(trial_lines.qualifying_refunded_usd, 0)
+        product_months_before.constant_qualifying_refunded_usd - coalesce(trial_lines.qualifying_refunded_usd, 0)
             as qualifying_refunded_usd,
-        product_months.constant_refunded_usd - coalesce(trial_lines.refunded_usd, 0) as refunded_usd,
+        product_months_before.constant_refunded_usd - coalesce(trial_lines.refunded_usd, 0) as refunded_usd,
         case
-            when product_months.billing_configuration = 'startup_plan' then cast(0 as decimal(18, 2))
+            when product_months_before.billing_configuration = 'startup_plan' then cast(0 as decimal(18, 2))
             else
-                product_months.constant_amount_at_contract_price_usd
+                product_months_before.constant_amount_at_contract_price_usd
                 - coalesce(trial_lines.amount_at_contract_price_usd, 0)
         end as billed_before_refunds_usd,
         case
             when trial_lines.product_key is not null
                 then {{ product_mrr(
-                    'product_months.billing_configuration',
-                    'product_months.constant_amount_at_contract_price_usd - trial_lines.amount_at_contract_price_usd',
-                    'product_months.constant_refunded_usd - trial_lines.refunded_usd',
+                    'product_months_before.billing_configuration',
+                    'product_months_before.constant_amount_at_contract_price_usd - trial_lines.amount_at_contract_price_usd',
+                    'product_months_before.constant_refunded_usd - trial_lines.refunded_usd',
                 ) }}
-            else product_after_constant_currency.mrr_after_usd
+            else product_months_before.mrr_before_usd
         end as mrr_after_usd,
         case
             when customer_after_trials.is_trial_month
                 then 'the trial organizations'' own lines of the product removed'
         end as rule_inputs
-    from product_months
+    from product_months_before
     inner join customer_after_trials
         on
-            product_months.organization_id = customer_after_trials.organization_id
-            and product_months.month = customer_after_trials.month
-    inner join product_after_constant_currency
-        on
-            product_months.organization_id = product_after_constant_currency.organization_id
-            and product_months.product_key = product_after_constant_currency.product_key
-            and product_months.month = product_after_constant_currency.month
+            product_months_before.organization_id = customer_after_trials.organization_id
+            and product_months_before.month = customer_after_trials.month
     left join trial_lines
         on
-            product_months.organization_id = trial_lines.organization_id
-            and product_months.product_key = trial_lines.product_key
-            and product_months.month = trial_lines.month
+            product_months_before.organization_id = trial_lines.organization_id
+            and product_months_before.product_key = trial_lines.product_key
+            and product_months_before.month = trial_lines.month
 )
 
 select * from adjusted
