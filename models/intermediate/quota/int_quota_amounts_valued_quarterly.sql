@@ -18,6 +18,10 @@ invoice_lines_attributed as (
     select * from {{ ref('int_invoice_lines_attributed_to_months') }}
 ),
 
+book_accounts as (
+    select * from {{ ref('int_quota_book_accounts') }}
+),
+
 contracts_in_force as (
     select * from {{ ref('int_contracts_in_force_monthly') }}
 ),
@@ -34,6 +38,17 @@ fx_rates_monthly as (
     select * from {{ ref('int_fx_rates_monthly') }}
 ),
 
+-- Only the accounts of a quota book reach a quota table (int_quota_book_accounts).
+book_invoice_lines as (
+    select * from invoice_lines_attributed
+    where organization_id in (select book_accounts.organization_id from book_accounts)
+),
+
+book_contracts_in_force as (
+    select * from contracts_in_force
+    where organization_id in (select book_accounts.organization_id from book_accounts)
+),
+
 valuations as (
     select
         quarter,
@@ -45,31 +60,31 @@ valuations as (
 
 product_amounts_valued as (
     select
-        invoice_lines_attributed.organization_id,
+        book_invoice_lines.organization_id,
         valuations.quarter,
-        invoice_lines_attributed.month,
-        invoice_lines_attributed.product_key,
+        book_invoice_lines.month,
+        book_invoice_lines.product_key,
         cast(
             sum(
                 {{ convert_to_cents(
-                    'invoice_lines_attributed.amount_after_coupons_exact',
-                    'invoice_lines_attributed.currency',
-                    usd_per_unit('invoice_lines_attributed.currency', 'fx_rates_monthly.usd_per_unit'),
+                    'book_invoice_lines.amount_after_coupons_exact',
+                    'book_invoice_lines.currency',
+                    usd_per_unit('book_invoice_lines.currency', 'fx_rates_monthly.usd_per_unit'),
                 ) }}
             ) as decimal(18, 2)
         ) as amount_usd
-    from invoice_lines_attributed
+    from book_invoice_lines
     inner join valuations
-        on invoice_lines_attributed.month between valuations.first_month and valuations.last_month
+        on book_invoice_lines.month between valuations.first_month and valuations.last_month
     left join fx_rates_monthly
         on
-            invoice_lines_attributed.currency = fx_rates_monthly.currency
+            book_invoice_lines.currency = fx_rates_monthly.currency
             and valuations.valuation_month = fx_rates_monthly.month
     group by
-        invoice_lines_attributed.organization_id,
+        book_invoice_lines.organization_id,
         valuations.quarter,
-        invoice_lines_attributed.month,
-        invoice_lines_attributed.product_key
+        book_invoice_lines.month,
+        book_invoice_lines.product_key
 ),
 
 usage_valued as (
@@ -95,25 +110,25 @@ usage_valued as (
 
 run_rates_valued as (
     select
-        contracts_in_force.organization_id,
+        book_contracts_in_force.organization_id,
         valuations.quarter,
-        contracts_in_force.month,
+        book_contracts_in_force.month,
         count(*) as count_contracts_in_force,
         sum(
             {{ divide_to_cents(
-                'contracts_in_force.credit_usd * '
-                ~ usd_per_unit('contracts_in_force.currency', 'fx_rates_monthly.usd_per_unit'),
-                'nullif(contracts_in_force.term_months, 0)',
+                'book_contracts_in_force.credit_usd * '
+                ~ usd_per_unit('book_contracts_in_force.currency', 'fx_rates_monthly.usd_per_unit'),
+                'nullif(book_contracts_in_force.term_months, 0)',
             ) }}
         ) as run_rate_usd
-    from contracts_in_force
+    from book_contracts_in_force
     inner join valuations
-        on contracts_in_force.month between valuations.first_month and valuations.last_month
+        on book_contracts_in_force.month between valuations.first_month and valuations.last_month
     left join fx_rates_monthly
         on
-            contracts_in_force.currency = fx_rates_monthly.currency
+            book_contracts_in_force.currency = fx_rates_monthly.currency
             and valuations.valuation_month = fx_rates_monthly.month
-    group by contracts_in_force.organization_id, valuations.quarter, contracts_in_force.month
+    group by book_contracts_in_force.organization_id, valuations.quarter, book_contracts_in_force.month
 ),
 
 -- Each side has one row per account, quarter and month (its group by): a month with usage,

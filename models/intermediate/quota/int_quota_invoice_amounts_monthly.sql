@@ -22,6 +22,10 @@ invoice_lines_attributed as (
     select * from {{ ref('int_invoice_lines_attributed_to_months') }}
 ),
 
+book_accounts as (
+    select * from {{ ref('int_quota_book_accounts') }}
+),
+
 product_catalogue as (
     select * from {{ ref('product_catalogue') }}
 ),
@@ -30,13 +34,19 @@ contract_run_rates as (
     select * from {{ ref('int_quota_contract_run_rates_monthly') }}
 ),
 
+-- Only the accounts of a quota book reach a quota table (int_quota_book_accounts).
+book_invoice_lines as (
+    select * from invoice_lines_attributed
+    where organization_id in (select book_accounts.organization_id from book_accounts)
+),
+
 product_amounts_monthly as (
     select
         organization_id,
         month,
         product_key,
         sum(amount_after_coupons_usd) as amount_usd
-    from invoice_lines_attributed
+    from book_invoice_lines
     group by organization_id, month, product_key
 ),
 

@@ -22,6 +22,10 @@ invoice_lines_attributed as (
     select * from {{ ref('int_invoice_lines_attributed_to_months') }}
 ),
 
+book_accounts as (
+    select * from {{ ref('int_quota_book_accounts') }}
+),
+
 invoices_recognised as (
     select * from {{ ref('int_invoices_recognised') }}
 ),
@@ -30,13 +34,19 @@ quarters as (
     select * from {{ ref('int_quota_quarters') }}
 ),
 
+-- Only the accounts of a quota book reach a quota table (int_quota_book_accounts).
+book_invoice_lines as (
+    select * from invoice_lines_attributed
+    where organization_id in (select book_accounts.organization_id from book_accounts)
+),
+
 usage_invoice_amounts as (
     select
         invoice_id,
         organization_id,
         month,
         sum(amount_after_coupons_usd) as invoiced_usage_usd
-    from invoice_lines_attributed
+    from book_invoice_lines
     group by invoice_id, organization_id, month
 ),
 
