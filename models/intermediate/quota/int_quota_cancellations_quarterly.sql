@@ -31,6 +31,10 @@ invoice_amounts as (
     select * from {{ ref('int_quota_invoice_amounts_monthly') }}
 ),
 
+book_accounts as (
+    select * from {{ ref('int_quota_book_accounts') }}
+),
+
 reporting_month as (
     select max(last_counted_month) as reporting_month
     from quarters
@@ -45,6 +49,11 @@ customer_subscriptions as (
     from subscriptions
     inner join billing_customers_consolidated
         on subscriptions.billing_customer_id = billing_customers_consolidated.billing_customer_id
+    -- Only the accounts of a quota book reach a quota table (int_quota_book_accounts), and only their
+    -- usage is in int_quota_invoice_amounts_monthly, which a return is judged on.
+    where
+        billing_customers_consolidated.organization_id
+        in (select book_accounts.organization_id from book_accounts)
 ),
 
 -- The end of what is counted of the quarter: the quarter's end, or for the quarter in progress
