@@ -3,7 +3,8 @@
     (macros/revenue_adjustment_steps.sql): those of the step before it, which hold every
     product-month an earlier step applied to, and every product-month of the customer-months
     this step applies to. Any other product-month has not been changed by a step so far and
-    keeps the spine's mrr_usd, so a step table holds a few percent of the spine, not all of it.
+    keeps the spine's mrr_usd, so a step table holds a part of the spine (an eighth to a sixth of
+    it at 1,000,000 generated customers), not all of it.
     The arguments name CTEs of the calling model: the step before (its keys), the customer-level
     step with its flag, and the spine, `product_months`.
 -#}

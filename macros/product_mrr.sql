@@ -18,3 +18,16 @@
         end as decimal(18, 2)
     )
 {%- endmacro %}
+
+{#-
+    A product's billed value before refunds, at its contracts' prices: what a one-time-credit month
+    can give back at most (rule 3.3). 0 while a startup plan's credits pay the bill, as in product_mrr.
+    Read by the trial step (with the flagged organizations' lines taken out) and by the one-time-credit
+    step for a product-month the trial step does not hold.
+-#}
+{% macro product_billed_before_refunds(billing_configuration, amount_at_contract_price_usd) -%}
+    case
+        when {{ billing_configuration }} = 'startup_plan' then cast(0 as decimal(18, 2))
+        else {{ amount_at_contract_price_usd }}
+    end
+{%- endmacro %}

@@ -38,10 +38,9 @@ product_months_before as (
         coalesce(product_after_trials.refunded_usd, product_months.constant_refunded_usd) as refunded_usd,
         coalesce(
             product_after_trials.billed_before_refunds_usd,
-            case
-                when product_months.billing_configuration = 'startup_plan' then cast(0 as decimal(18, 2))
-                else product_months.constant_amount_at_contract_price_usd
-            end
+            {{ product_billed_before_refunds(
+                'product_months.billing_configuration', 'product_months.constant_amount_at_contract_price_usd'
+            ) }}
         ) as billed_before_refunds_usd
     from product_months_in_step
     inner join product_months

@@ -111,12 +111,11 @@ adjusted as (
         product_months_before.constant_qualifying_refunded_usd - coalesce(trial_lines.qualifying_refunded_usd, 0)
             as qualifying_refunded_usd,
         product_months_before.constant_refunded_usd - coalesce(trial_lines.refunded_usd, 0) as refunded_usd,
-        case
-            when product_months_before.billing_configuration = 'startup_plan' then cast(0 as decimal(18, 2))
-            else
-                product_months_before.constant_amount_at_contract_price_usd
-                - coalesce(trial_lines.amount_at_contract_price_usd, 0)
-        end as billed_before_refunds_usd,
+        {{ product_billed_before_refunds(
+            'product_months_before.billing_configuration',
+            'product_months_before.constant_amount_at_contract_price_usd
+            - coalesce(trial_lines.amount_at_contract_price_usd, 0)',
+        ) }} as billed_before_refunds_usd,
         case
             when trial_lines.product_key is not null
                 then {{ product_mrr(
