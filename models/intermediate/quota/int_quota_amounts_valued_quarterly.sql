@@ -14,8 +14,8 @@
 
 with
 
-invoice_lines_attributed as (
-    select * from {{ ref('int_invoice_lines_attributed_to_months') }}
+book_invoice_lines as (
+    select * from {{ ref('int_quota_book_invoice_lines') }}
 ),
 
 book_accounts as (
@@ -39,11 +39,6 @@ fx_rates_monthly as (
 ),
 
 -- Only the accounts of a quota book reach a quota table (int_quota_book_accounts).
-book_invoice_lines as (
-    select * from invoice_lines_attributed
-    where organization_id in (select book_accounts.organization_id from book_accounts)
-),
-
 book_contracts_in_force as (
     select * from contracts_in_force
     where organization_id in (select book_accounts.organization_id from book_accounts)

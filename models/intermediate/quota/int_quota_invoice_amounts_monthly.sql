@@ -18,12 +18,8 @@
 
 with
 
-invoice_lines_attributed as (
-    select * from {{ ref('int_invoice_lines_attributed_to_months') }}
-),
-
-book_accounts as (
-    select * from {{ ref('int_quota_book_accounts') }}
+book_invoice_lines as (
+    select * from {{ ref('int_quota_book_invoice_lines') }}
 ),
 
 product_catalogue as (
@@ -32,12 +28,6 @@ product_catalogue as (
 
 contract_run_rates as (
     select * from {{ ref('int_quota_contract_run_rates_monthly') }}
-),
-
--- Only the accounts of a quota book reach a quota table (int_quota_book_accounts).
-book_invoice_lines as (
-    select * from invoice_lines_attributed
-    where organization_id in (select book_accounts.organization_id from book_accounts)
 ),
 
 product_amounts_monthly as (

@@ -18,12 +18,8 @@
 
 with
 
-invoice_lines_attributed as (
-    select * from {{ ref('int_invoice_lines_attributed_to_months') }}
-),
-
-book_accounts as (
-    select * from {{ ref('int_quota_book_accounts') }}
+book_invoice_lines as (
+    select * from {{ ref('int_quota_book_invoice_lines') }}
 ),
 
 invoices_recognised as (
@@ -32,12 +28,6 @@ invoices_recognised as (
 
 quarters as (
     select * from {{ ref('int_quota_quarters') }}
-),
-
--- Only the accounts of a quota book reach a quota table (int_quota_book_accounts).
-book_invoice_lines as (
-    select * from invoice_lines_attributed
-    where organization_id in (select book_accounts.organization_id from book_accounts)
 ),
 
 usage_invoice_amounts as (
